@@ -1,0 +1,98 @@
+#include "simtestclient.h"
+
+#include <QBuffer>
+#include <QJsonDocument>
+#include <QTest>
+
+namespace kassa::sim::test {
+
+QByteArray SimResponse::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+SimTestClient::SimTestClient()
+    : m_simulator(std::make_unique<Simulator>())
+{
+    if (!m_simulator->listen(QHostAddress::LocalHost, 0))
+        qFatal("the simulator cannot listen: %s", qPrintable(m_simulator->errorString()));
+    m_simulator->setRandomSeed(20261126);
+}
+
+SimTestClient::~SimTestClient() = default;
+
+QUrl SimTestClient::url(const QString &pathAndQuery) const
+{
+    return QUrl(m_simulator->baseUrl().toString() + pathAndQuery);
+}
+
+SimResponse SimTestClient::raw(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body,
+                               const QList<std::pair<QByteArray, QByteArray>> &headers, int timeoutMs)
+{
+    QNetworkRequest request(url(pathAndQuery));
+    for (const auto &[name, value] : headers)
+        request.setRawHeader(name, value);
+    request.setTransferTimeout(timeoutMs);
+    QBuffer *buffer = new QBuffer;
+    buffer->setData(body);
+    QNetworkReply *reply = m_network.sendCustomRequest(request, method, buffer);
+    buffer->setParent(reply);
+    bool done = false;
+    QObject::connect(reply, &QNetworkReply::finished, [&done] { done = true; });
+    if (!QTest::qWaitFor([&done] { return done; }, timeoutMs + 5000))
+        reply->abort();
+    SimResponse response;
+    response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    response.networkError = reply->error();
+    response.body = reply->readAll();
+    response.headers = reply->rawHeaderPairs();
+    response.json = QJsonDocument::fromJson(response.body).object();
+    reply->deleteLater();
+    return response;
+}
+
+SimResponse SimTestClient::get(const QString &pathAndQuery,
+                               const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
+    QList<std::pair<QByteArray, QByteArray>> all{{"Authorization", "Bearer " + m_apiKey}};
+    all.append(headers);
+    return raw("GET", pathAndQuery, {}, all);
+}
+
+SimResponse SimTestClient::post(const QString &path, const QByteArray &form, const QByteArray &idempotencyKey,
+                                const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
+    QList<std::pair<QByteArray, QByteArray>> all{{"Authorization", "Bearer " + m_apiKey},
+                                                 {"Content-Type", "application/x-www-form-urlencoded"}};
+    if (!idempotencyKey.isEmpty())
+        all.emplaceBack("Idempotency-Key", idempotencyKey);
+    all.append(headers);
+    return raw("POST", path, form, all);
+}
+
+SimResponse SimTestClient::del(const QString &path)
+{
+    return raw("DELETE", path, {}, {{"Authorization", "Bearer " + m_apiKey}});
+}
+
+SimResponse SimTestClient::control(const QString &path, const QJsonObject &body)
+{
+    return raw("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact),
+               {{"Content-Type", "application/json"}});
+}
+
+QString SimTestClient::createPaymentIntent(qint64 amount, const QByteArray &extra)
+{
+    const SimResponse response =
+        post(QStringLiteral("/v1/payment_intents"),
+             "amount=" + QByteArray::number(amount) + "&currency=usd&payment_method_types[]=card" + extra);
+    if (response.status != 200)
+        qWarning("creating a PaymentIntent failed: %s", response.body.constData());
+    return response.id();
+}
+
+} // namespace kassa::sim::test
