@@ -127,7 +127,8 @@ QJsonObject ObjectStore::toJson() const
 
 bool ObjectStore::fromJson(const QJsonObject &json, QString *error)
 {
-    clear();
+    // Loaded aside and taken over only when all of it loads: a broken file changes nothing.
+    ObjectStore loaded;
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!it->isArray()) {
             *error = QStringLiteral("objects of type %1 are not a list").arg(it.key());
@@ -139,12 +140,12 @@ bool ObjectStore::fromJson(const QJsonObject &json, QString *error)
             if (object.value(QLatin1StringView("id")).toString().isEmpty() ||
                 object.value(QLatin1StringView("object")).toString() != it.key()) {
                 *error = QStringLiteral("an object of type %1 has no id or the wrong type").arg(it.key());
-                clear();
                 return false;
             }
-            insert(object);
+            loaded.insert(object);
         }
     }
+    *this = std::move(loaded);
     return true;
 }
 

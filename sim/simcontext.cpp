@@ -23,7 +23,12 @@ qint64 SimContext::now() const
 
 QString SimContext::newId(QStringView prefix, int length)
 {
-    return prefix + u'_' + randomToken(length);
+    // A seeded generator repeats its ids after a restart from a state file: skip those in use.
+    QString id;
+    do {
+        id = prefix + u'_' + randomToken(length);
+    } while (store.contains(id));
+    return id;
 }
 
 QString SimContext::randomToken(int length)

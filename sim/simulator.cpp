@@ -58,7 +58,9 @@ Simulator::Simulator(QObject *parent)
         QHash<QString, std::pair<qint64, qint64>> sums;
         const qint64 availableBefore = m_resources->context.now() - 2 * 24 * 3600;
         m_resources->context.store.forEachNewestFirst(u"charge"_s, [&](const QJsonObject &charge) {
-            if (charge.value(u"status"_s).toString() != u"succeeded"_s)
+            // An authorization moves no money until it is captured (a released one shows amount_refunded).
+            if (charge.value(u"status"_s).toString() != u"succeeded"_s ||
+                !charge.value(u"captured"_s).toBool())
                 return true;
             const qint64 net = charge.value(u"amount_captured"_s).toInteger() -
                                charge.value(u"amount_refunded"_s).toInteger();
@@ -169,7 +171,6 @@ void Simulator::seedDemo(int payments)
 
 bool Simulator::setStateFile(const QString &path, QString *error)
 {
-    m_stateFile = path;
     QFile file(path);
     if (file.exists()) {
         if (!file.open(QIODevice::ReadOnly)) {
@@ -192,6 +193,8 @@ bool Simulator::setStateFile(const QString &path, QString *error)
     } else {
         m_resources->context.markDirty();
     }
+    // Only now: a file that does not load is left alone, not overwritten by the next save.
+    m_stateFile = path;
     m_saveTimer.start();
     return saveState(error);
 }
@@ -290,6 +293,8 @@ void Simulator::send(const HttpResponder &responder, const HttpRequest &request,
     response.headers.append(extra);
     response.body = body;
     ++m_byStatus[status];
+    qCDebug(lcSim).noquote() << QString::fromLatin1(request.method) << QString::fromUtf8(request.path)
+                             << status << QString::fromLatin1(requestId);
     responder.send(response);
 }
 

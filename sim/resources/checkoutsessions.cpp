@@ -68,7 +68,7 @@ ApiReply CheckoutSessions::create(const ApiCall &call)
                 u"expires_at"_s);
     }
 
-    const QString id = u"cs_test_"_s + m_context.randomToken(58);
+    const QString id = m_context.newId(u"cs_test", 58);
     QString currency = call.string(u"currency"_s);
     qint64 total = 0;
     QList<QJsonObject> items;

@@ -143,6 +143,9 @@ SearchQuery SearchQuery::parse(QStringView text, const QStringList &allowedField
         if (!joiner.isEmpty() && joiner != word)
             return fail(u"AND and OR cannot be mixed in one query"_s);
         joiner = word;
+        skipSpace();
+        if (i >= n)
+            return fail(u"expected a clause after %1"_s.arg(word));
     }
     if (query.m_clauses.isEmpty())
         return fail(u"the query is empty"_s);

@@ -1,8 +1,10 @@
 #include "simtestclient.h"
 
 #include <QBuffer>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QTest>
+#include <QTimer>
 
 namespace kassa::sim::test {
 
@@ -41,9 +43,16 @@ SimResponse SimTestClient::raw(const QByteArray &method, const QString &pathAndQ
     buffer->setData(body);
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, buffer);
     buffer->setParent(reply);
-    bool done = false;
-    QObject::connect(reply, &QNetworkReply::finished, [&done] { done = true; });
-    if (!QTest::qWaitFor([&done] { return done; }, timeoutMs + 5000))
+    // A local event loop ends the moment the reply is in (QTest::qWaitFor would poll every 10 ms).
+    QEventLoop loop;
+    QTimer guard;
+    guard.setSingleShot(true);
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&guard, &QTimer::timeout, &loop, &QEventLoop::quit);
+    guard.start(timeoutMs + 5000);
+    if (!reply->isFinished())
+        loop.exec();
+    if (!reply->isFinished())
         reply->abort();
     SimResponse response;
     response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

@@ -1,0 +1,175 @@
+#include "app/cli/clirunner.h"
+
+#include "app/cli/cliexit.h"
+#include "app/cli/clisession.h"
+#include "app/cli/customercommands.h"
+#include "app/cli/eventcommands.h"
+#include "app/cli/paymentcommands.h"
+#include "app/cli/terminalcommands.h"
+
+#include <QFile>
+#include <QLoggingCategory>
+#include <QProcessEnvironment>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace kassa::cli {
+
+CliRunner::CliRunner(const QStringList &arguments, QTextStream &out, QTextStream &err, QObject *parent)
+    : QObject(parent)
+    , m_arguments(arguments)
+    , m_out(out)
+    , m_err(err)
+    , m_session(new CliSession(out, err, this))
+{
+    connect(m_session, &CliSession::finished, this, &CliRunner::finished);
+}
+
+QString CliRunner::helpText()
+{
+    return uR"(Usage: kassa-cli [global options] COMMAND [arguments]
+
+Kassa's scripting face: takes payments, refunds and looks things up at Stripe, on the same
+services as the Kassa console.
+
+Global options:
+  --api-base URL      Stripe API address (default https://api.stripe.com; http only for
+                      127.0.0.1/localhost, e.g. kassa-stripe-sim)
+  --api-key-stdin     read the secret or restricted key (sk_.../rk_...) from the first line of stdin
+  --json              print each Stripe object as one JSON line
+  --profile NAME      the profile whose settings to use (default "default")
+  --data-dir DIR      Kassa's data folder
+  --verbose           log each request (method, path, status, Request-Id; never keys or bodies)
+  --help, --version
+
+The key: --api-key-stdin, else the environment variable KASSA_STRIPE_API_KEY.
+
+Commands:
+  pay --amount 12.50 --currency usd [--payment-method pm_...] [--customer cus_...]
+      [--description TEXT] [--order-ref REF] [--capture automatic|manual] [--return-url URL]
+                      create a PaymentIntent; with --payment-method it is confirmed at once
+  capture PI [--amount A]            capture (all that is capturable, or A)
+  cancel PI [--reason R]
+  payments list [--limit N] [--customer C] [--search QUERY] | payments show PI
+  refund PI [--amount A] [--reason duplicate|fraudulent|requested_by_customer]
+  refunds list [--limit N] | refunds show RE
+  customers create [--email E] [--name N] [--phone P] | customers list [--email E] [--search Q]
+      | customers show CUSTOMER
+  methods list CUSTOMER | methods attach CUSTOMER PM | methods detach PM | methods default CUSTOMER PM
+  events list [--type TYPE] [--since UNIX_TIME] [--limit N] | events show EVENT
+  readers list | readers show READER | readers process READER PI
+      | readers present READER [--card NUMBER] | readers cancel READER
+  checkout create --amount A --currency C [--name ITEM] [--customer C] [--success-url URL]
+      | checkout create --mode setup --customer C | checkout show CS | checkout expire CS
+  balance
+  webhook verify --secret-stdin --payload FILE --header 'STRIPE_SIGNATURE' [--tolerance SECONDS]
+  webhook sign --secret-stdin --payload FILE [--timestamp UNIX_TIME]
+
+Every command that changes something takes --idempotency-key KEY (default: a new one per run).
+Amounts are written with a dot: 12.50 (usd), 1200 (jpy), 1.250 (kwd). --limit 0 lists everything.
+
+Exit codes:
+  0 success          1 other failure      2 usage            3 card declined
+  4 invalid request  5 idempotency error  6 authentication   7 permission
+  8 rate limited     9 Stripe API error   10 no connection   11 canceled
+  12 webhook signature invalid
+)"_s;
+}
+
+void CliRunner::start()
+{
+    QStringList rest = m_arguments.mid(1);
+    QString apiBase = QProcessEnvironment::systemEnvironment().value(u"KASSA_API_BASE"_s);
+    bool keyFromStdin = false;
+    // Global options come before the command.
+    while (!rest.isEmpty() && rest.first().startsWith(u"--"_s)) {
+        const QString option = rest.takeFirst();
+        auto valueOf = [&](const QString &name, QString *value) {
+            if (option.startsWith(name + u'=')) {
+                *value = option.mid(name.size() + 1);
+                return true;
+            }
+            if (option == name) {
+                if (rest.isEmpty()) {
+                    m_session->usage(u"%1 needs a value"_s.arg(name));
+                    return false;
+                }
+                *value = rest.takeFirst();
+                return true;
+            }
+            return false;
+        };
+        QString value;
+        if (option == u"--help"_s || option == u"-h"_s) {
+            m_out << helpText();
+            m_session->finish(ExitOk);
+            return;
+        }
+        if (option == u"--version"_s) {
+            m_out << "kassa-cli " << KASSA_VERSION << '\n';
+            m_session->finish(ExitOk);
+            return;
+        }
+        if (option == u"--verbose"_s) {
+            QLoggingCategory::setFilterRules(u"kassa.*=true"_s);
+        } else if (option == u"--json"_s) {
+            m_session->setJson(true);
+        } else if (option == u"--api-key-stdin"_s) {
+            keyFromStdin = true;
+        } else if (valueOf(u"--api-base"_s, &value)) {
+            apiBase = value;
+        } else if (valueOf(u"--profile"_s, &value) || valueOf(u"--data-dir"_s, &value)) {
+            // Used by the store and the keychain; nothing to do for Stripe calls yet.
+        } else {
+            if (!m_session->isFinished())
+                m_session->usage(u"unknown global option %1"_s.arg(option));
+            return;
+        }
+        if (m_session->isFinished())
+            return;
+    }
+    if (rest.isEmpty()) {
+        m_session->usage(u"no command given"_s);
+        return;
+    }
+    const QString command = rest.takeFirst();
+    const bool needsStripe = command != u"webhook"_s;
+    if (needsStripe) {
+        if (!apiBase.isEmpty()) {
+            const QUrl url(apiBase, QUrl::StrictMode);
+            QString why;
+            if (!stripe::StripeClient::isAcceptableApiBase(url, &why)) {
+                m_session->usage(u"--api-base: "_s + why);
+                return;
+            }
+            m_session->client().setApiBase(url);
+        }
+        QString key;
+        if (keyFromStdin) {
+            QFile in;
+            if (in.open(stdin, QIODevice::ReadOnly))
+                key = QString::fromUtf8(in.readLine()).trimmed();
+        } else {
+            key = QProcessEnvironment::systemEnvironment().value(u"KASSA_STRIPE_API_KEY"_s).trimmed();
+        }
+        if (key.isEmpty()) {
+            m_err << "kassa-cli: no Stripe key. Pass it on stdin with --api-key-stdin, or set "
+                     "KASSA_STRIPE_API_KEY.\n";
+            m_session->finish(ExitAuthentication);
+            return;
+        }
+        if (!key.startsWith(u"sk_"_s) && !key.startsWith(u"rk_"_s)) {
+            m_err << "kassa-cli: the key must be a secret (sk_...) or restricted (rk_...) key.\n";
+            m_session->finish(ExitAuthentication);
+            return;
+        }
+        m_session->client().setApiKey(key);
+    }
+    if (PaymentCommands::run(*m_session, command, rest) || CustomerCommands::run(*m_session, command, rest) ||
+        TerminalCommands::run(*m_session, command, rest) || EventCommands::run(*m_session, command, rest))
+        return;
+    m_session->usage(u"unknown command '%1'"_s.arg(command));
+}
+
+} // namespace kassa::cli

@@ -1,0 +1,44 @@
+#include "services/stripe/retrypolicy.h"
+
+#include <algorithm>
+
+namespace kassa::stripe {
+
+bool RetryPolicy::shouldRetry(int retriesSoFar, int httpStatus, QNetworkReply::NetworkError networkError,
+                              const QByteArray &shouldRetryHeader) const
+{
+    if (retriesSoFar >= m_maxRetries)
+        return false;
+    if (httpStatus == 0) {
+        // No answer. A broken TLS setup or a refused protocol will not mend itself on a retry.
+        switch (networkError) {
+        case QNetworkReply::SslHandshakeFailedError:
+        case QNetworkReply::ProtocolUnknownError:
+        case QNetworkReply::ProtocolInvalidOperationError:
+        case QNetworkReply::OperationCanceledError:
+            return false;
+        default:
+            return true;
+        }
+    }
+    if (shouldRetryHeader == "false")
+        return false;
+    if (shouldRetryHeader == "true")
+        return true;
+    return httpStatus == 409 || httpStatus == 429 || httpStatus >= 500;
+}
+
+int RetryPolicy::delayMs(int retry, const QByteArray &retryAfterHeader,
+                         const std::function<double()> &unitRandom) const
+{
+    bool ok = false;
+    const int retryAfterSeconds = retryAfterHeader.trimmed().toInt(&ok);
+    if (ok && retryAfterSeconds >= 0 && retryAfterSeconds * 1000 <= MaxRetryAfterMs)
+        return std::max(InitialDelayMs, retryAfterSeconds * 1000);
+    const int exponent = std::clamp(retry - 1, 0, 16);
+    const int base = std::min(MaxDelayMs, InitialDelayMs << exponent);
+    const int jittered = int(base * (0.5 + 0.5 * std::clamp(unitRandom(), 0.0, 1.0)));
+    return std::max(InitialDelayMs, jittered);
+}
+
+} // namespace kassa::stripe

@@ -1,0 +1,146 @@
+#include "services/stripe/stripeclient.h"
+
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkRequest>
+#include <QSysInfo>
+#include <QUrlQuery>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace kassa::stripe {
+
+namespace {
+
+bool isLoopback(const QString &host)
+{
+    if (host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+} // namespace
+
+StripeClient::StripeClient(QNetworkAccessManager &network, QObject *parent)
+    : StripeClient(network, Options(), parent)
+{
+}
+
+StripeClient::StripeClient(QNetworkAccessManager &network, const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_network(network)
+    , m_options(options)
+    , m_retry(options.maxRetries)
+    , m_pace(options.testModeRate)
+    , m_random(QRandomGenerator::securelySeeded())
+{
+    m_clock.start();
+    setApiBase(options.apiBase);
+}
+
+StripeClient::~StripeClient() = default;
+
+bool StripeClient::isAcceptableApiBase(const QUrl &url, QString *why)
+{
+    QString reason;
+    if (!url.isValid() || url.host().isEmpty())
+        reason = u"the API address '%1' is not a valid URL"_s.arg(url.toString());
+    else if (url.scheme() == u"https"_s)
+        return true;
+    else if (url.scheme() == u"http"_s && isLoopback(url.host()))
+        return true;
+    else if (url.scheme() == u"http"_s)
+        reason =
+            u"plain http is only allowed for this computer (127.0.0.1, ::1, localhost); use https for %1"_s
+                .arg(url.host());
+    else
+        reason = u"the API address must start with https://"_s;
+    if (why)
+        *why = reason;
+    return false;
+}
+
+void StripeClient::setApiBase(const QUrl &url)
+{
+    m_options.apiBase = url;
+    m_baseError.clear();
+    isAcceptableApiBase(url, &m_baseError);
+}
+
+void StripeClient::setApiKey(const QString &key)
+{
+    m_apiKey = key.trimmed();
+    m_live = m_apiKey.startsWith(u"sk_live_"_s) || m_apiKey.startsWith(u"rk_live_"_s);
+    if (!m_rateSetByUser)
+        m_pace.setRate(m_live ? m_options.liveModeRate : m_options.testModeRate);
+}
+
+void StripeClient::setRate(int requestsPerSecond)
+{
+    m_rateSetByUser = true;
+    m_pace.setRate(requestsPerSecond);
+}
+
+QString StripeClient::userAgent()
+{
+    return u"Kassa/"_s + QStringLiteral(KASSA_VERSION);
+}
+
+QByteArray StripeClient::clientUserAgent()
+{
+    const QJsonObject agent{
+        {u"bindings_version"_s, QStringLiteral(KASSA_VERSION)},
+        {u"lang"_s, u"c++"_s},
+        {u"lang_version"_s, QString(u"Qt "_s + QString::fromLatin1(qVersion()))},
+        {u"publisher"_s, u"kassa"_s},
+        {u"platform"_s, QSysInfo::prettyProductName()},
+        {u"uname"_s, QString(QSysInfo::kernelType() + u' ' + QSysInfo::kernelVersion() + u' ' +
+                             QSysInfo::currentCpuArchitecture())},
+    };
+    return QJsonDocument(agent).toJson(QJsonDocument::Compact);
+}
+
+QString StripeClient::newIdempotencyKey()
+{
+    // QUuid::createUuid() makes random (version 4) UUIDs.
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+QNetworkRequest StripeClient::networkRequest(const StripeRequest &request) const
+{
+    QUrl url = m_options.apiBase;
+    url.setPath(url.path(QUrl::FullyEncoded).chopped(url.path().endsWith(u'/') ? 1 : 0) + request.path,
+                QUrl::TolerantMode);
+    if (request.method != StripeRequest::Method::Post && !request.params.isEmpty())
+        url.setQuery(QString::fromLatin1(request.params.encode()), QUrl::StrictMode);
+    QNetworkRequest out(url);
+    out.setRawHeader("Authorization", "Bearer " + m_apiKey.toUtf8());
+    out.setRawHeader("Stripe-Version", ApiVersion);
+    out.setRawHeader("User-Agent", userAgent().toUtf8());
+    out.setRawHeader("X-Stripe-Client-User-Agent", clientUserAgent());
+    out.setRawHeader("Accept", "application/json");
+    if (request.method == StripeRequest::Method::Post) {
+        out.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
+        out.setRawHeader("Idempotency-Key", request.idempotencyKey.toUtf8());
+    }
+    // Stripe never redirects API calls; following one would send the key elsewhere.
+    out.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    return out;
+}
+
+StripeCall *StripeClient::send(StripeRequest request)
+{
+    if (request.method == StripeRequest::Method::Post && request.idempotencyKey.isEmpty())
+        request.idempotencyKey = newIdempotencyKey();
+    auto *call = new StripeCall(*this, request);
+    call->setParent(this);
+    // Started from the event loop, so that the caller can connect to finished() first.
+    QMetaObject::invokeMethod(call, &StripeCall::start, Qt::QueuedConnection);
+    return call;
+}
+
+} // namespace kassa::stripe

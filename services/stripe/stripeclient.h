@@ -1,0 +1,90 @@
+#pragma once
+
+#include "services/stripe/retrypolicy.h"
+#include "services/stripe/stripecall.h"
+#include "services/stripe/striperequest.h"
+#include "services/stripe/tokenbucket.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QRandomGenerator>
+#include <QUrl>
+
+class QNetworkAccessManager;
+class QNetworkRequest;
+
+namespace kassa::stripe {
+
+// The one place that talks HTTP to Stripe: authentication, the pinned API version, idempotency keys,
+// retries with backoff, a client-side pace, timeouts and cancellation. Asynchronous; never waits.
+class StripeClient : public QObject
+{
+    Q_OBJECT
+public:
+    // Pinned API version; see the README ("Stripe API version").
+    static constexpr auto ApiVersion = "2024-06-20";
+    static constexpr auto DefaultApiBase = "https://api.stripe.com";
+
+    struct Options
+    {
+        QUrl apiBase = QUrl(QString::fromLatin1(DefaultApiBase));
+        int maxRetries = 2;
+        int timeoutMs = 80'000; // for the whole request, retries and waits included
+        int testModeRate = 25;  // requests per second
+        int liveModeRate = 90;
+        qint64 maxResponseBytes = 16 * 1024 * 1024;
+    };
+
+    explicit StripeClient(QNetworkAccessManager &network, QObject *parent = nullptr);
+    StripeClient(QNetworkAccessManager &network, const Options &options, QObject *parent = nullptr);
+    ~StripeClient() override;
+
+    // https:// anywhere, http:// only for loopback hosts (the simulator). Says why not in `why`.
+    static bool isAcceptableApiBase(const QUrl &url, QString *why = nullptr);
+    // Throws nothing: an unacceptable base makes every request fail with a clear error.
+    void setApiBase(const QUrl &url);
+    QUrl apiBase() const { return m_options.apiBase; }
+    // The key lives only in memory here. Test or live is read from it (sk_live_/rk_live_).
+    void setApiKey(const QString &key);
+    bool hasApiKey() const { return !m_apiKey.isEmpty(); }
+    bool isLiveMode() const { return m_live; }
+    void setMaxRetries(int retries) { m_retry = RetryPolicy(retries); }
+    void setTimeoutMs(int ms) { m_options.timeoutMs = ms; }
+    void setRate(int requestsPerSecond);
+    int rate() const { return m_pace.rate(); }
+    const Options &options() const { return m_options; }
+
+    // Starts the request. The call object reports through its finished() signal and deletes itself
+    // afterwards; keep a QPointer to cancel it.
+    StripeCall *send(StripeRequest request);
+    // send() with a callback, run in `context`'s thread unless `context` is gone by then.
+    template<typename Callback>
+    StripeCall *send(StripeRequest request, QObject *context, Callback &&callback)
+    {
+        StripeCall *call = send(std::move(request));
+        QObject::connect(call, &StripeCall::finished, context, std::forward<Callback>(callback));
+        return call;
+    }
+
+    static QString userAgent();
+    static QByteArray clientUserAgent();
+    static QString newIdempotencyKey();
+
+private:
+    friend class StripeCall;
+    QNetworkRequest networkRequest(const StripeRequest &request) const;
+    qint64 nowMs() const { return m_clock.elapsed(); }
+
+    QNetworkAccessManager &m_network;
+    Options m_options;
+    RetryPolicy m_retry;
+    TokenBucket m_pace;
+    QElapsedTimer m_clock;
+    QRandomGenerator m_random;
+    QString m_apiKey;
+    QString m_baseError;
+    bool m_live = false;
+    bool m_rateSetByUser = false;
+};
+
+} // namespace kassa::stripe

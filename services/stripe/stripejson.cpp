@@ -1,0 +1,222 @@
+#include "services/stripe/stripejson.h"
+
+#include "services/stripe/jsonreader.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace kassa::stripe {
+
+namespace {
+
+bool checkObject(const JsonReader &reader, const QJsonObject &json, QStringView expected)
+{
+    const QString object = json.value(u"object"_s).toString();
+    if (!object.isEmpty() && object != expected)
+        reader.fail(u"object"_s, u"expected \"%1\", got \"%2\""_s.arg(expected, object));
+    return reader.ok();
+}
+
+Currency currencyOf(const JsonReader &reader)
+{
+    const QString code = reader.requiredString(u"currency"_s);
+    if (!reader.ok())
+        return {};
+    const std::optional<Currency> currency = Currency::fromCode(code);
+    if (!currency) {
+        reader.fail(u"currency"_s, u"unknown currency \"%1\""_s.arg(code));
+        return {};
+    }
+    return *currency;
+}
+
+bool finish(const JsonReader &reader, QString *error)
+{
+    if (!reader.ok() && error)
+        *error = reader.error();
+    return reader.ok();
+}
+
+} // namespace
+
+bool StripeJson::parse(const QJsonObject &json, Payment *out, QString *error)
+{
+    const JsonReader r(json, u"payment_intent"_s);
+    if (!checkObject(r, json, u"payment_intent"))
+        return finish(r, error);
+    Payment p;
+    p.id = r.requiredString(u"id"_s);
+    const Currency currency = currencyOf(r);
+    p.amount = Money(r.requiredInteger(u"amount"_s), currency);
+    p.amountReceived = Money(r.integer(u"amount_received"_s), currency);
+    p.amountCapturable = Money(r.integer(u"amount_capturable"_s), currency);
+    p.status = fromStripe<PaymentIntentStatus>(r.requiredString(u"status"_s));
+    p.captureMethod = fromStripe<CaptureMethod>(r.string(u"capture_method"_s));
+    p.customerId = r.idOf(u"customer"_s);
+    p.paymentMethodId = r.idOf(u"payment_method"_s);
+    p.latestChargeId = r.idOf(u"latest_charge"_s);
+    if (p.latestChargeId.isEmpty() && r.has(u"charges"_s)) {
+        // API versions before 2022-11-15: a list of charges, newest first.
+        const QJsonValue data = r.object(u"charges"_s).value(u"data"_s);
+        if (!data.isUndefined() && !data.isArray())
+            r.fail(u"charges.data"_s, u"expected a list"_s);
+        const QJsonArray charges = data.toArray();
+        if (!charges.isEmpty())
+            p.latestChargeId = charges.first().toObject().value(u"id"_s).toString();
+    }
+    p.description = r.string(u"description"_s);
+    p.metadata = r.metadata();
+    p.created = r.time(u"created"_s);
+    p.canceledAt = r.time(u"canceled_at"_s);
+    p.cancellationReason = r.string(u"cancellation_reason"_s);
+    const JsonReader lastError = r.child(u"last_payment_error"_s);
+    p.lastPaymentError.type = lastError.string(u"type"_s);
+    p.lastPaymentError.code = lastError.string(u"code"_s);
+    p.lastPaymentError.declineCode = lastError.string(u"decline_code"_s);
+    p.lastPaymentError.message = lastError.string(u"message"_s);
+    p.livemode = r.boolean(u"livemode"_s);
+    if (r.ok())
+        *out = p;
+    return finish(r, error);
+}
+
+bool StripeJson::parse(const QJsonObject &json, Charge *out, QString *error)
+{
+    const JsonReader r(json, u"charge"_s);
+    if (!checkObject(r, json, u"charge"))
+        return finish(r, error);
+    Charge c;
+    c.id = r.requiredString(u"id"_s);
+    const Currency currency = currencyOf(r);
+    c.amount = Money(r.requiredInteger(u"amount"_s), currency);
+    c.amountCaptured = Money(r.integer(u"amount_captured"_s), currency);
+    c.amountRefunded = Money(r.integer(u"amount_refunded"_s), currency);
+    c.paymentIntentId = r.idOf(u"payment_intent"_s);
+    c.customerId = r.idOf(u"customer"_s);
+    c.paymentMethodId = r.idOf(u"payment_method"_s);
+    c.refunded = r.boolean(u"refunded"_s);
+    c.captured = r.boolean(u"captured"_s);
+    c.paid = r.boolean(u"paid"_s);
+    c.disputed = r.boolean(u"disputed"_s);
+    c.status = fromStripe<ChargeStatus>(r.string(u"status"_s));
+    c.failureCode = r.string(u"failure_code"_s);
+    c.failureMessage = r.string(u"failure_message"_s);
+    const JsonReader outcome = r.child(u"outcome"_s);
+    c.outcome.type = outcome.string(u"type"_s);
+    c.outcome.networkStatus = outcome.string(u"network_status"_s);
+    c.outcome.sellerMessage = outcome.string(u"seller_message"_s);
+    c.outcome.reason = outcome.string(u"reason"_s);
+    c.outcome.riskLevel = outcome.string(u"risk_level"_s);
+    const QString receipt = r.string(u"receipt_url"_s);
+    c.receiptUrl = receipt.isEmpty() ? QUrl() : QUrl(receipt);
+    const JsonReader details = r.child(u"payment_method_details"_s);
+    const QString type = details.string(u"type"_s);
+    c.paymentMethodDetails.type = fromStripe<PaymentMethodType>(type);
+    if (!type.isEmpty() && details.has(type)) {
+        const JsonReader method = details.child(type);
+        c.paymentMethodDetails.brand = fromStripe<CardBrand>(method.string(u"brand"_s));
+        c.paymentMethodDetails.last4 = method.string(u"last4"_s);
+        c.paymentMethodDetails.expMonth = int(method.integer(u"exp_month"_s));
+        c.paymentMethodDetails.expYear = int(method.integer(u"exp_year"_s));
+        c.paymentMethodDetails.walletType = method.child(u"wallet"_s).string(u"type"_s);
+        c.paymentMethodDetails.readMethod = method.string(u"read_method"_s);
+    }
+    c.created = r.time(u"created"_s);
+    c.livemode = r.boolean(u"livemode"_s);
+    if (r.ok())
+        *out = c;
+    return finish(r, error);
+}
+
+bool StripeJson::parse(const QJsonObject &json, Refund *out, QString *error)
+{
+    const JsonReader r(json, u"refund"_s);
+    if (!checkObject(r, json, u"refund"))
+        return finish(r, error);
+    Refund f;
+    f.id = r.requiredString(u"id"_s);
+    f.amount = Money(r.requiredInteger(u"amount"_s), currencyOf(r));
+    f.chargeId = r.idOf(u"charge"_s);
+    f.paymentIntentId = r.idOf(u"payment_intent"_s);
+    f.status = fromStripe<RefundStatus>(r.string(u"status"_s));
+    const QString reason = r.string(u"reason"_s);
+    f.reason = reason.isEmpty() ? RefundReason::None : fromStripe<RefundReason>(reason);
+    f.failureReason = r.string(u"failure_reason"_s);
+    f.metadata = r.metadata();
+    f.created = r.time(u"created"_s);
+    if (r.ok())
+        *out = f;
+    return finish(r, error);
+}
+
+bool StripeJson::parse(const QJsonObject &json, PaymentMethod *out, QString *error)
+{
+    const JsonReader r(json, u"payment_method"_s);
+    if (!checkObject(r, json, u"payment_method"))
+        return finish(r, error);
+    PaymentMethod m;
+    m.id = r.requiredString(u"id"_s);
+    const QString type = r.requiredString(u"type"_s);
+    m.type = fromStripe<PaymentMethodType>(type);
+    m.customerId = r.idOf(u"customer"_s);
+    m.metadata = r.metadata();
+    m.created = r.time(u"created"_s);
+    m.livemode = r.boolean(u"livemode"_s);
+    const JsonReader billing = r.child(u"billing_details"_s);
+    m.billingDetails.name = billing.string(u"name"_s);
+    m.billingDetails.email = billing.string(u"email"_s);
+    m.billingDetails.phone = billing.string(u"phone"_s);
+    if (type == u"card"_s) {
+        const JsonReader card = r.child(u"card"_s);
+        m.card.brand = fromStripe<CardBrand>(card.string(u"brand"_s));
+        m.card.displayBrand = fromStripe<CardBrand>(card.string(u"display_brand"_s));
+        m.card.last4 = card.string(u"last4"_s);
+        m.card.expMonth = int(card.integer(u"exp_month"_s));
+        m.card.expYear = int(card.integer(u"exp_year"_s));
+        m.card.funding = card.string(u"funding"_s);
+        m.card.country = card.string(u"country"_s);
+        m.card.walletType = card.child(u"wallet"_s).string(u"type"_s);
+    } else if (type == u"card_present"_s || type == u"interac_present"_s) {
+        const JsonReader card = r.child(type);
+        m.cardPresent.brand = fromStripe<CardBrand>(card.string(u"brand"_s));
+        m.cardPresent.last4 = card.string(u"last4"_s);
+        m.cardPresent.expMonth = int(card.integer(u"exp_month"_s));
+        m.cardPresent.expYear = int(card.integer(u"exp_year"_s));
+        m.cardPresent.readMethod = card.string(u"read_method"_s);
+    } else if (type == u"paypal"_s) {
+        m.paypal.payerEmail = r.child(u"paypal"_s).string(u"payer_email"_s);
+    } else if (type == u"link"_s) {
+        m.link.email = r.child(u"link"_s).string(u"email"_s);
+    } else if (r.has(type)) {
+        const JsonReader bank = r.child(type);
+        m.bankAccount.bankName = bank.string(u"bank_name"_s);
+        m.bankAccount.last4 = bank.string(u"last4"_s);
+    }
+    if (r.ok())
+        *out = m;
+    return finish(r, error);
+}
+
+bool StripeJson::parse(const QJsonObject &json, Customer *out, QString *error)
+{
+    const JsonReader r(json, u"customer"_s);
+    if (!checkObject(r, json, u"customer"))
+        return finish(r, error);
+    Customer c;
+    c.id = r.requiredString(u"id"_s);
+    c.deleted = r.boolean(u"deleted"_s);
+    c.name = r.string(u"name"_s);
+    c.email = r.string(u"email"_s);
+    c.phone = r.string(u"phone"_s);
+    c.description = r.string(u"description"_s);
+    c.defaultPaymentMethodId = r.child(u"invoice_settings"_s).idOf(u"default_payment_method"_s);
+    c.metadata = r.metadata();
+    c.created = r.time(u"created"_s);
+    c.livemode = r.boolean(u"livemode"_s);
+    if (r.ok())
+        *out = c;
+    return finish(r, error);
+}
+
+} // namespace kassa::stripe

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "core/charge.h"
+#include "core/customer.h"
+#include "core/payment.h"
+#include "core/paymentmethod.h"
+#include "core/refund.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace kassa::stripe {
+
+// Stripe JSON objects to core records. Tolerant of what Stripe may add or leave out; a field of the
+// wrong type, a missing id or an unknown currency makes parse() return false with a message naming the
+// field. PaymentIntents of API versions before 2022-11-15 (a `charges` list instead of `latest_charge`)
+// are read too.
+class StripeJson
+{
+public:
+    static bool parse(const QJsonObject &json, Payment *out, QString *error);
+    static bool parse(const QJsonObject &json, Charge *out, QString *error);
+    static bool parse(const QJsonObject &json, Refund *out, QString *error);
+    static bool parse(const QJsonObject &json, PaymentMethod *out, QString *error);
+    static bool parse(const QJsonObject &json, Customer *out, QString *error);
+};
+
+} // namespace kassa::stripe
