@@ -199,6 +199,7 @@ void DemoSeeder::seed(int payments)
     SimContext &context = m_resources.context;
     const qint64 now = context.now();
     const qint64 start = now - qint64(HistoryDays) * 24 * 3600;
+    context.setEventHorizon(now - 30 * 24 * 3600);
     makeCustomers(qBound(8, payments / 25, 200), start - 3600 * 24 * 7);
 
     // Shop hours 08:00-20:00 (UTC), spread over the history; sorted so that lists stay newest first.
@@ -233,6 +234,7 @@ void DemoSeeder::seed(int payments)
     reader.insert(u"label"_s, u"Front counter (simulated)"_s);
     context.store.update(reader);
     context.setFixedNow(std::nullopt);
+    context.setEventHorizon(0);
     context.markDirty();
 }
 

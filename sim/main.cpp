@@ -5,15 +5,36 @@
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include <QSocketNotifier>
+
 #include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-void quitOnSignal(int)
+// SIGINT/SIGTERM end the event loop through a pipe: a signal handler may only write to it.
+int g_signalPipe[2] = {-1, -1};
+
+void writeToSignalPipe(int)
 {
-    QCoreApplication::quit();
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+bool quitOnTermination(QCoreApplication &app)
+{
+    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return false;
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [] { QCoreApplication::quit(); });
+    struct sigaction action = {};
+    action.sa_handler = writeToSignalPipe;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return ::sigaction(SIGINT, &action, nullptr) == 0 && ::sigaction(SIGTERM, &action, nullptr) == 0;
 }
 
 bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
@@ -140,7 +161,7 @@ int main(int argc, char *argv[])
             << simulator.stats().value(u"objects"_s).toObject().value(u"payment_intent"_s).toInteger()
             << " payments; use any key of the form sk_test_... (e.g. sk_test_kassademo12345678)" << Qt::endl;
 
-    std::signal(SIGINT, quitOnSignal);
-    std::signal(SIGTERM, quitOnSignal);
+    if (!quitOnTermination(app))
+        err << "kassa-stripe-sim: cannot handle SIGTERM; stop it with SIGKILL\n";
     return app.exec();
 }

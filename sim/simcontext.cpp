@@ -66,6 +66,8 @@ QJsonObject SimContext::emitEvent(const QString &type, const QJsonObject &object
                       m_idempotencyKey.isEmpty() ? QJsonValue() : QJsonValue(m_idempotencyKey)}}},
         {u"type"_s, type},
     };
+    if (now() < m_eventHorizon)
+        return event;
     store.insert(event);
     markDirty();
     if (m_eventSink)

@@ -48,6 +48,9 @@ public:
     QJsonObject emitEvent(const QString &type, const QJsonObject &object,
                           const QJsonObject &previousAttributes = {});
     void setEventSink(std::function<void(const QJsonObject &)> sink) { m_eventSink = std::move(sink); }
+    // Events of state changes before this time are not kept (demo history older than the 30 days of
+    // events Stripe keeps would never be seen).
+    void setEventHorizon(qint64 oldest) { m_eventHorizon = oldest; }
     // Counts pending deliveries on the stored event.
     void setPendingWebhooks(const QString &eventId, int pending);
 
@@ -76,6 +79,7 @@ private:
 
     qint64 m_clockOffset = 0;
     std::optional<qint64> m_fixedNow;
+    qint64 m_eventHorizon = 0;
     QRandomGenerator m_random;
     QString m_baseUrl;
     QString m_requestId;

@@ -35,7 +35,8 @@ ApiReply authError(const QString &message)
 
 QByteArray json(const QJsonObject &object)
 {
-    return QJsonDocument(object).toJson(QJsonDocument::Indented);
+    // Compact: replies are also kept for idempotent replays, for 24 hours.
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 } // namespace

@@ -40,22 +40,24 @@ void WebhookDispatcher::deliver(const QJsonObject &event)
 {
     const QString type = event.value(u"type"_s).toString();
     const QString eventId = event.value(u"id"_s).toString();
-    QByteArray payload;
-    int count = 0;
+    QStringList endpoints;
     m_context.store.forEachNewestFirst(u"webhook_endpoint"_s, [&](const QJsonObject &endpoint) {
         if (endpoint.value(u"status"_s).toString() != u"enabled"_s)
             return true;
         const QJsonArray enabled = endpoint.value(u"enabled_events"_s).toArray();
-        if (!enabled.contains(QJsonValue(u"*"_s)) && !enabled.contains(QJsonValue(type)))
-            return true;
-        if (payload.isEmpty())
-            payload = QJsonDocument(event).toJson(QJsonDocument::Indented);
-        ++count;
-        send(Delivery{eventId, endpoint.value(u"id"_s).toString(), payload, 1});
+        if (enabled.contains(QJsonValue(u"*"_s)) || enabled.contains(QJsonValue(type)))
+            endpoints.append(endpoint.value(u"id"_s).toString());
         return true;
     });
-    if (count > 0)
-        adjustPending(eventId, count);
+    if (endpoints.isEmpty())
+        return;
+    adjustPending(eventId, int(endpoints.size()));
+    // As Stripe does: the body says how many deliveries of this event are pending, this one included.
+    QJsonObject delivered = event;
+    delivered.insert(u"pending_webhooks"_s, int(endpoints.size()));
+    const QByteArray payload = QJsonDocument(delivered).toJson(QJsonDocument::Indented);
+    for (const QString &endpointId : std::as_const(endpoints))
+        send(Delivery{eventId, endpointId, payload, 1});
 }
 
 void WebhookDispatcher::adjustPending(const QString &eventId, int delta)

@@ -82,7 +82,8 @@ QString JsonReader::requiredString(const QString &key) const
 {
     const QJsonValue value = m_object.value(key);
     if (!value.isString() || value.toString().isEmpty()) {
-        fail(key, u"expected a string, got "_s + typeName(value));
+        fail(key, value.isString() ? u"expected a non-empty string"_s
+                                   : u"expected a string, got "_s + typeName(value));
         return {};
     }
     return value.toString();
@@ -150,8 +151,12 @@ QJsonObject JsonReader::object(const QString &key) const
 QString JsonReader::idOf(const QString &key) const
 {
     const QJsonValue value = m_object.value(key);
-    if (value.isObject())
-        return value.toObject().value(u"id"_s).toString();
+    if (value.isObject()) {
+        const QJsonValue id = value.toObject().value(u"id"_s);
+        if (!id.isString())
+            fail(key + u".id"_s, u"an expanded object without a string id"_s);
+        return id.toString();
+    }
     return string(key);
 }
 

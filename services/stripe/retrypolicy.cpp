@@ -31,14 +31,17 @@ bool RetryPolicy::shouldRetry(int retriesSoFar, int httpStatus, QNetworkReply::N
 int RetryPolicy::delayMs(int retry, const QByteArray &retryAfterHeader,
                          const std::function<double()> &unitRandom) const
 {
-    bool ok = false;
-    const int retryAfterSeconds = retryAfterHeader.trimmed().toInt(&ok);
-    if (ok && retryAfterSeconds >= 0 && retryAfterSeconds * 1000 <= MaxRetryAfterMs)
-        return std::max(InitialDelayMs, retryAfterSeconds * 1000);
     const int exponent = std::clamp(retry - 1, 0, 16);
     const int base = std::min(MaxDelayMs, InitialDelayMs << exponent);
-    const int jittered = int(base * (0.5 + 0.5 * std::clamp(unitRandom(), 0.0, 1.0)));
-    return std::max(InitialDelayMs, jittered);
+    const int jittered =
+        std::max(InitialDelayMs, int(base * (0.5 + 0.5 * std::clamp(unitRandom(), 0.0, 1.0))));
+    bool ok = false;
+    const int retryAfterSeconds = retryAfterHeader.trimmed().toInt(&ok);
+    // As the SDKs: a Retry-After of up to a minute is a floor for the backoff. Compared in seconds, since
+    // a large header value times 1000 would overflow int.
+    if (ok && retryAfterSeconds >= 0 && retryAfterSeconds <= MaxRetryAfterMs / 1000)
+        return std::max(jittered, retryAfterSeconds * 1000);
+    return jittered;
 }
 
 } // namespace kassa::stripe

@@ -9,8 +9,8 @@ namespace kassa::stripe {
 
 // When to try a request again and how long to wait, as Stripe's official SDKs do: connection errors,
 // 409 and 5xx are retried, and whatever Stripe-Should-Retry says wins; backoff 0.5 s doubling to 5 s,
-// jittered to 50-100 %, never below 0.5 s; a Retry-After of up to 60 s is honoured. Kassa also backs
-// off on 429, which the SDKs leave to the caller.
+// jittered to 50-100 %, never below 0.5 s; a Retry-After of up to 60 s is the least it waits. Kassa also
+// backs off on 429, which the SDKs leave to the caller.
 class RetryPolicy
 {
 public:

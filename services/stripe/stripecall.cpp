@@ -22,8 +22,12 @@ StripeCall::StripeCall(StripeClient &client, const StripeRequest &request)
 
 StripeCall::~StripeCall()
 {
-    if (QNetworkReply *reply = m_reply.data())
+    if (QNetworkReply *reply = m_reply.data()) {
+        // No onReplyFinished() (and no signal) from a destructor.
+        reply->disconnect(this);
         reply->abort();
+        reply->deleteLater();
+    }
 }
 
 void StripeCall::start()
@@ -31,7 +35,9 @@ void StripeCall::start()
     if (m_finished)
         return;
     m_elapsed.start();
-    const int timeout = m_request.timeoutMs > 0 ? m_request.timeoutMs : m_client.m_options.timeoutMs;
+    int timeout = m_request.timeoutMs > 0 ? m_request.timeoutMs : m_client.m_options.timeoutMs;
+    if (timeout <= 0)
+        timeout = StripeClient::Options().timeoutMs;
     m_deadline = QDeadlineTimer(timeout);
     if (!m_client.m_baseError.isEmpty()) {
         StripeResponse response;
@@ -195,6 +201,8 @@ void StripeCall::retryOrFinish(const StripeResponse &response, QNetworkReply::Ne
         return;
     }
     emit retrying(retriesSoFar + 1, delay, response.error);
+    if (m_finished)
+        return; // canceled from a slot of retrying()
     m_timer.disconnect();
     connect(&m_timer, &QTimer::timeout, this, &StripeCall::waitForPace);
     m_timer.start(delay);

@@ -27,6 +27,8 @@ public:
 
     const StripeRequest &request() const { return m_request; }
     bool isFinished() const { return m_finished; }
+    // Stops waiting. A POST that was already sent may still have been applied by Stripe: treat a Canceled
+    // result as an unknown outcome and send the request again with the same idempotency key to learn it.
     void cancel();
 
 signals:

@@ -42,7 +42,15 @@ StripeClient::StripeClient(QNetworkAccessManager &network, const Options &option
     setApiBase(options.apiBase);
 }
 
-StripeClient::~StripeClient() = default;
+StripeClient::~StripeClient()
+{
+    // Unfinished calls end here, as canceled, while this client is still whole: left to ~QObject they
+    // would be destroyed after its members (an in-flight one then reported a network error from inside
+    // this destructor; a queued or backing-off one was never reported at all).
+    const QList<StripeCall *> calls = findChildren<StripeCall *>(Qt::FindDirectChildrenOnly);
+    for (StripeCall *call : calls)
+        call->cancel();
+}
 
 bool StripeClient::isAcceptableApiBase(const QUrl &url, QString *why)
 {

@@ -49,7 +49,8 @@ public:
     bool hasApiKey() const { return !m_apiKey.isEmpty(); }
     bool isLiveMode() const { return m_live; }
     void setMaxRetries(int retries) { m_retry = RetryPolicy(retries); }
-    void setTimeoutMs(int ms) { m_options.timeoutMs = ms; }
+    // For the whole request; zero or less restores the default of 80 s.
+    void setTimeoutMs(int ms) { m_options.timeoutMs = ms > 0 ? ms : Options().timeoutMs; }
     void setRate(int requestsPerSecond);
     int rate() const { return m_pace.rate(); }
     const Options &options() const { return m_options; }
