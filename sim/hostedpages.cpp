@@ -48,6 +48,14 @@ HttpResponse redirect(const QString &location)
     return response;
 }
 
+// "$29.00 USD": what a customer reads (Stripe's error messages write the code in lower case).
+QString pageAmount(qint64 amount, const QString &currency)
+{
+    QString text = api::formatAmount(amount, currency);
+    text.chop(currency.size());
+    return QString(text + currency.toUpper()).toHtmlEscaped();
+}
+
 QString formValue(const HttpRequest &request, const QString &name)
 {
     QString body = QString::fromUtf8(request.body);
@@ -106,17 +114,14 @@ HttpResponse HostedPages::checkoutPage(const QString &sessionId, const QString &
     const bool setup = session.value(u"mode"_s).toString() == u"setup"_s;
     QString body = u"<h1>%1</h1>"_s.arg(setup ? u"Save a card"_s : u"Pay Kassa Demo Shop"_s);
     if (!setup) {
-        body += u"<div class=\"amount\">%1</div><table>"_s.arg(
-            api::formatAmount(session.value(u"amount_total"_s).toInteger(),
-                              session.value(u"currency"_s).toString())
-                .toHtmlEscaped());
+        body += u"<div class=\"amount\">%1</div><table>"_s.arg(pageAmount(
+            session.value(u"amount_total"_s).toInteger(), session.value(u"currency"_s).toString()));
         const QList<QJsonObject> items = m_checkout.lineItems(sessionId);
         for (const QJsonObject &item : items)
             body += u"<tr><td>%1 × %2</td><td>%3</td></tr>"_s.arg(item.value(u"quantity"_s).toInteger())
                         .arg(item.value(u"description"_s).toString().toHtmlEscaped(),
-                             api::formatAmount(item.value(u"amount_total"_s).toInteger(),
-                                               item.value(u"currency"_s).toString())
-                                 .toHtmlEscaped());
+                             pageAmount(item.value(u"amount_total"_s).toInteger(),
+                                        item.value(u"currency"_s).toString()));
         body += u"</table>"_s;
     }
     if (!notice.isEmpty())
@@ -171,8 +176,7 @@ HttpResponse HostedPages::challengePage(const QString &intentId)
     QString body = u"<h1>3D Secure 2 test page</h1>"_s;
     if (type == u"payment_intent"_s)
         body += u"<div class=\"amount\">%1</div>"_s.arg(
-            api::formatAmount(intent.value(u"amount"_s).toInteger(), intent.value(u"currency"_s).toString())
-                .toHtmlEscaped());
+            pageAmount(intent.value(u"amount"_s).toInteger(), intent.value(u"currency"_s).toString()));
     body += u"<p>Your bank asks you to confirm this %1.</p><form method=\"post\">"
             "<button class=\"primary\" name=\"result\" value=\"succeed\">Complete authentication</button>"
             "<button name=\"result\" value=\"fail\">Fail authentication</button></form>"_s.arg(
@@ -225,7 +229,7 @@ HttpResponse HostedPages::receiptPage(const QString &chargeId)
     const QJsonObject card = details.value(details.value(u"type"_s).toString()).toObject();
     const QDateTime created = QDateTime::fromSecsSinceEpoch(charge.value(u"created"_s).toInteger(), Qt::UTC);
     QString body = u"<h1>Receipt from Kassa Demo Shop</h1><div class=\"amount\">%1</div><table>"_s.arg(
-        api::formatAmount(charge.value(u"amount"_s).toInteger(), currency).toHtmlEscaped());
+        pageAmount(charge.value(u"amount"_s).toInteger(), currency));
     body += u"<tr><td>Date</td><td>%1 UTC</td></tr>"_s.arg(created.toString(u"yyyy-MM-dd HH:mm"_s));
     if (!card.isEmpty())
         body += u"<tr><td>Payment method</td><td>%1 •••• %2</td></tr>"_s.arg(
@@ -235,8 +239,7 @@ HttpResponse HostedPages::receiptPage(const QString &chargeId)
         u"<tr><td>Status</td><td>%1</td></tr>"_s.arg(charge.value(u"status"_s).toString().toHtmlEscaped());
     const qint64 refunded = charge.value(u"amount_refunded"_s).toInteger();
     if (refunded > 0)
-        body += u"<tr><td>Refunded</td><td>%1</td></tr>"_s.arg(
-            api::formatAmount(refunded, currency).toHtmlEscaped());
+        body += u"<tr><td>Refunded</td><td>%1</td></tr>"_s.arg(pageAmount(refunded, currency));
     body += u"</table><p class=\"muted\">%1</p>"_s.arg(chargeId.toHtmlEscaped());
     return html(200, u"Receipt"_s, body);
 }
