@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sim/httpserver.h"
+#include "sim/simhttp.h"
 
 #include <QJsonObject>
 #include <QString>

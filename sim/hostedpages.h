@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sim/httpserver.h"
+#include "sim/simhttp.h"
 
 namespace kassa::sim {
 

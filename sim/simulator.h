@@ -1,7 +1,7 @@
 #pragma once
 
 #include "sim/faults.h"
-#include "sim/httpserver.h"
+#include "sim/simhttp.h"
 
 #include <QElapsedTimer>
 #include <QHash>

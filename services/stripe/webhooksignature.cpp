@@ -58,7 +58,7 @@ WebhookSignature::Result WebhookSignature::verify(QByteArrayView payload, QByteA
     for (const QByteArray &item : items) {
         const qsizetype eq = item.indexOf('=');
         if (eq > 0 && item.left(eq) == "v1")
-            v1.append(item.mid(eq + 1).trimmed());
+            v1.append(item.mid(eq + 1)); // compared verbatim, as Stripe's libraries do
     }
     if (v1.isEmpty())
         return Result::NoV1Signature;

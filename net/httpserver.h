@@ -11,7 +11,7 @@
 
 class QTcpServer;
 
-namespace kassa::sim {
+namespace kassa::net {
 
 class HttpConnection;
 
@@ -88,4 +88,4 @@ private:
     int m_idleTimeoutMs = 60'000;
 };
 
-} // namespace kassa::sim
+} // namespace kassa::net

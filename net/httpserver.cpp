@@ -1,11 +1,11 @@
-#include "sim/httpserver.h"
+#include "net/httpserver.h"
 
-#include "sim/httpconnection.h"
+#include "net/httpconnection.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>
 
-namespace kassa::sim {
+namespace kassa::net {
 
 QByteArray HttpRequest::header(QByteArrayView lowerCaseName) const
 {
@@ -95,4 +95,4 @@ void HttpServer::onNewConnection()
     }
 }
 
-} // namespace kassa::sim
+} // namespace kassa::net

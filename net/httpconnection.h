@@ -1,13 +1,13 @@
 #pragma once
 
-#include "sim/httpserver.h"
+#include "net/httpserver.h"
 
 #include <QObject>
 #include <QTimer>
 
 class QTcpSocket;
 
-namespace kassa::sim {
+namespace kassa::net {
 
 // One client connection of HttpServer: parses requests incrementally and writes the answers.
 class HttpConnection : public QObject
@@ -44,4 +44,4 @@ private:
     quint64 m_sequence = 0;
 };
 
-} // namespace kassa::sim
+} // namespace kassa::net

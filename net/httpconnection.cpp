@@ -1,8 +1,8 @@
-#include "sim/httpconnection.h"
+#include "net/httpconnection.h"
 
 #include <QTcpSocket>
 
-namespace kassa::sim {
+namespace kassa::net {
 
 namespace {
 
@@ -259,4 +259,4 @@ void HttpConnection::closeSoon()
     m_socket->disconnectFromHost();
 }
 
-} // namespace kassa::sim
+} // namespace kassa::net
