@@ -1,7 +1,7 @@
 // The simulator's flows over real HTTP: server-driven Terminal, Checkout and its hosted pages, signed
 // webhooks with retries, injected faults, the /_sim control endpoints, the state file, demo data and the
 // kassa-stripe-sim executable.
-#include "sim/httpserver.h"
+#include "net/httpserver.h"
 #include "simtestclient.h"
 
 #include <QCryptographicHash>
