@@ -6,8 +6,6 @@ namespace kassa::net {
 
 namespace {
 
-constexpr qsizetype MaxHeadSize = 64 * 1024;
-
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
@@ -68,16 +66,21 @@ bool headerHasToken(const QByteArray &value, QByteArrayView token)
 
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const HttpServer::Handler &handler, qint64 maxBodySize,
-                               int idleTimeoutMs, QObject *parent)
+HttpConnection::HttpConnection(QTcpSocket *socket, const HttpServer::Handler &handler,
+                               const HttpServer::Limits &limits, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_handler(handler)
-    , m_maxBodySize(maxBodySize)
+    , m_limits(limits)
 {
     m_socket->setParent(this);
     m_idleTimer.setSingleShot(true);
-    m_idleTimer.setInterval(idleTimeoutMs);
+    m_idleTimer.setInterval(m_limits.idleTimeoutMs);
+    m_requestTimer.setSingleShot(true);
+    connect(&m_requestTimer, &QTimer::timeout, this, [this] {
+        if (m_state == State::ReadingHead || m_state == State::ReadingBody)
+            fail(408, "request not completed in time");
+    });
     connect(&m_idleTimer, &QTimer::timeout, this, [this] {
         // A client that sends nothing (or only part of a request) does not hold the connection.
         if (m_state == State::Waiting)
@@ -104,6 +107,7 @@ void HttpConnection::onReadyRead()
     }
     m_buffer.append(m_socket->readAll());
     m_idleTimer.start();
+    startRequestTimer();
     processBuffer();
 }
 
@@ -116,11 +120,11 @@ void HttpConnection::processBuffer()
                 m_buffer.remove(0, 2);
             const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
             if (headEnd < 0) {
-                if (m_buffer.size() > MaxHeadSize)
+                if (m_buffer.size() > m_limits.maxHeadSize)
                     fail(431, "request head too large");
                 return;
             }
-            if (headEnd > MaxHeadSize) {
+            if (headEnd > m_limits.maxHeadSize) {
                 fail(431, "request head too large");
                 return;
             }
@@ -186,7 +190,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
             return false;
         }
     }
-    if (m_contentLength > m_maxBodySize) {
+    if (m_contentLength > m_limits.maxBodySize) {
         // Refused from the head alone: the body is never buffered.
         fail(413, "request body too large");
         return false;
@@ -194,10 +198,18 @@ bool HttpConnection::parseHead(qsizetype headEnd)
     return true;
 }
 
+void HttpConnection::startRequestTimer()
+{
+    if (m_limits.requestTimeoutMs > 0 && !m_requestTimer.isActive() && !m_buffer.isEmpty() &&
+        (m_state == State::ReadingHead || m_state == State::ReadingBody))
+        m_requestTimer.start(m_limits.requestTimeoutMs);
+}
+
 void HttpConnection::dispatch()
 {
     m_state = State::Waiting;
     m_idleTimer.stop();
+    m_requestTimer.stop();
     const quint64 sequence = ++m_sequence;
     HttpRequest request = std::move(m_current);
     m_current = HttpRequest{};
@@ -213,6 +225,7 @@ void HttpConnection::respond(quint64 sequence, const HttpResponse &response)
         return;
     m_state = State::ReadingHead;
     m_idleTimer.start();
+    startRequestTimer();
     if (!m_buffer.isEmpty())
         processBuffer();
 }

@@ -14,8 +14,8 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    HttpConnection(QTcpSocket *socket, const HttpServer::Handler &handler, qint64 maxBodySize,
-                   int idleTimeoutMs, QObject *parent);
+    HttpConnection(QTcpSocket *socket, const HttpServer::Handler &handler, const HttpServer::Limits &limits,
+                   QObject *parent);
     ~HttpConnection() override;
 
     void respond(quint64 sequence, const HttpResponse &response);
@@ -28,14 +28,16 @@ private:
     void processBuffer();
     bool parseHead(qsizetype headEnd);
     void dispatch();
+    void startRequestTimer();
     void writeResponse(const HttpResponse &response, bool closeAfter);
     void fail(int status, const char *message);
     void closeSoon();
 
     QTcpSocket *m_socket;
     HttpServer::Handler m_handler;
-    qint64 m_maxBodySize;
+    HttpServer::Limits m_limits;
     QTimer m_idleTimer;
+    QTimer m_requestTimer; // started by a request's first byte
     QByteArray m_buffer;
     State m_state = State::ReadingHead;
     HttpRequest m_current;

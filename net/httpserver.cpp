@@ -41,10 +41,45 @@ bool HttpResponder::isConnected() const
 
 HttpServer::HttpServer(Handler handler, QObject *parent)
     : QObject(parent)
-    , m_handler(std::move(handler))
     , m_server(new QTcpServer(this))
 {
+    m_clock.start();
+    // Rate limiting sits in front of the caller's handler.
+    m_handler = [this, handler = std::move(handler)](HttpRequest &&request, HttpResponder responder) {
+        if (!admit(request.peer)) {
+            HttpResponse response;
+            response.status = 429;
+            response.headers.emplaceBack("Content-Type", "text/plain; charset=utf-8");
+            response.headers.emplaceBack("Retry-After", "1");
+            response.body = "too many requests\n";
+            responder.send(response);
+            return;
+        }
+        handler(std::move(request), std::move(responder));
+    };
     connect(m_server, &QTcpServer::newConnection, this, &HttpServer::onNewConnection);
+}
+
+bool HttpServer::admit(const QHostAddress &peer)
+{
+    if (m_perClientRate <= 0)
+        return true;
+    const qint64 second = m_clock.elapsed() / 1000;
+    if (m_rateWindows.size() > 4096) {
+        // Forget clients that have been quiet, so that many addresses cannot grow the table without end.
+        for (auto it = m_rateWindows.begin(); it != m_rateWindows.end();) {
+            if (it->first != second)
+                it = m_rateWindows.erase(it);
+            else
+                ++it;
+        }
+    }
+    auto &[windowSecond, count] = m_rateWindows[peer];
+    if (windowSecond != second) {
+        windowSecond = second;
+        count = 0;
+    }
+    return ++count <= m_perClientRate;
 }
 
 HttpServer::~HttpServer() = default;
@@ -91,7 +126,7 @@ void HttpServer::onNewConnection()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        new HttpConnection(socket, m_handler, m_maxBodySize, m_idleTimeoutMs, this);
+        new HttpConnection(socket, m_handler, m_limits, this);
     }
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
+#include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -73,19 +75,36 @@ public:
     quint16 serverPort() const;
     QString errorString() const;
 
-    void setMaxBodySize(qint64 bytes) { m_maxBodySize = bytes; }
-    qint64 maxBodySize() const { return m_maxBodySize; }
-    void setIdleTimeoutMs(int ms) { m_idleTimeoutMs = ms; }
-    int idleTimeoutMs() const { return m_idleTimeoutMs; }
+    struct Limits
+    {
+        qint64 maxBodySize = 1024 * 1024; // larger bodies get 413 from their Content-Length, unread
+        qint64 maxHeadSize = 64 * 1024;   // request line and headers; 431 above
+        int idleTimeoutMs = 60'000;       // a kept-alive connection with nothing to do is closed
+        // From the first byte of a request to its last: a client that trickles a request (slow loris)
+        // gets 408 and the connection closes. 0: no limit.
+        int requestTimeoutMs = 0;
+    };
+
+    void setLimits(const Limits &limits) { m_limits = limits; }
+    const Limits &limits() const { return m_limits; }
+    void setMaxBodySize(qint64 bytes) { m_limits.maxBodySize = bytes; }
+    qint64 maxBodySize() const { return m_limits.maxBodySize; }
+    void setIdleTimeoutMs(int ms) { m_limits.idleTimeoutMs = ms; }
+    int idleTimeoutMs() const { return m_limits.idleTimeoutMs; }
+    // At most this many requests per second from one client address, answered 429 above it. 0: no limit.
+    void setPerClientRateLimit(int requestsPerSecond) { m_perClientRate = requestsPerSecond; }
     int connectionCount() const;
 
 private:
     void onNewConnection();
+    bool admit(const QHostAddress &peer);
 
     Handler m_handler;
     QTcpServer *m_server = nullptr;
-    qint64 m_maxBodySize = 1024 * 1024;
-    int m_idleTimeoutMs = 60'000;
+    Limits m_limits;
+    int m_perClientRate = 0;
+    QHash<QHostAddress, std::pair<qint64, int>> m_rateWindows; // peer -> (second, requests in it)
+    QElapsedTimer m_clock;
 };
 
 } // namespace kassa::net

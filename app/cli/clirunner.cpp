@@ -44,6 +44,7 @@ Global options:
   --help, --version
 
 The key: --api-key-stdin, else the environment variable KASSA_STRIPE_API_KEY.
+The API address: --api-base, else the environment variable KASSA_API_BASE.
 
 Commands:
   pay --amount 12.50 --currency usd [--payment-method pm_...] [--customer cus_...]
@@ -83,7 +84,7 @@ void CliRunner::start()
     QString apiBase = QProcessEnvironment::systemEnvironment().value(u"KASSA_API_BASE"_s);
     bool keyFromStdin = false;
     // Global options come before the command.
-    while (!rest.isEmpty() && rest.first().startsWith(u"--"_s)) {
+    while (!rest.isEmpty() && (rest.first().startsWith(u"--"_s) || rest.first() == u"-h"_s)) {
         const QString option = rest.takeFirst();
         auto valueOf = [&](const QString &name, QString *value) {
             if (option.startsWith(name + u'=')) {
@@ -134,6 +135,19 @@ void CliRunner::start()
         return;
     }
     const QString command = rest.takeFirst();
+    static const QStringList Commands{
+        u"pay"_s,     u"capture"_s, u"cancel"_s,  u"payments"_s, u"refund"_s,  u"refunds"_s, u"customers"_s,
+        u"methods"_s, u"events"_s,  u"readers"_s, u"checkout"_s, u"balance"_s, u"webhook"_s};
+    // Usage mistakes are reported before anything else (the key, stdin, the network).
+    if (!Commands.contains(command)) {
+        m_session->usage(u"unknown command '%1'"_s.arg(command));
+        return;
+    }
+    if (rest.contains(u"--help"_s) || rest.contains(u"-h"_s)) {
+        m_out << helpText();
+        m_session->finish(ExitOk);
+        return;
+    }
     const bool needsStripe = command != u"webhook"_s;
     if (needsStripe) {
         if (!apiBase.isEmpty()) {

@@ -8,6 +8,7 @@
 #include "services/stripe/resources/refunds.h"
 
 #include <QLocale>
+#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
@@ -31,6 +32,13 @@ std::optional<Money> parseAmount(CliSession &session, const QString &text, const
         return std::nullopt;
     }
     return parsed.money();
+}
+
+// The shape of an amount, checked before any request: digits with at most one dot.
+bool looksLikeAmount(const QString &text)
+{
+    static const QRegularExpression Shape(u"^[0-9]+(\\.[0-9]+)?$"_s);
+    return Shape.match(text).hasMatch();
 }
 
 void pay(CliSession &s, const QStringList &arguments)
@@ -73,6 +81,8 @@ void capture(CliSession &s, const QStringList &arguments)
     if (!args.isValid() || args.positionals().size() != 1)
         return s.usage(args.isValid() ? u"usage: capture PI [--amount AMOUNT]"_s : args.error());
     const QString id = args.positional(0);
+    if (args.has(u"amount"_s) && !looksLikeAmount(args.value(u"amount"_s)))
+        return s.usage(u"--amount %1 is not an amount such as 12.50"_s.arg(args.value(u"amount"_s)));
     if (!args.has(u"amount"_s)) {
         s.call(PaymentIntents::capture(id, std::nullopt, args.value(u"idempotency-key"_s)),
                [&s](const QJsonObject &pi) {
@@ -121,6 +131,8 @@ void refund(CliSession &s, const QStringList &arguments)
         return s.usage(u"--reason is duplicate, fraudulent or requested_by_customer"_s);
     const QString id = args.positional(0);
     const QString amountText = args.value(u"amount"_s);
+    if (!amountText.isEmpty() && !looksLikeAmount(amountText))
+        return s.usage(u"--amount %1 is not an amount such as 12.50"_s.arg(amountText));
     const QString key = args.value(u"idempotency-key"_s);
     s.call(PaymentIntents::retrieve(id), [&s, id, amountText, parsedReason, key](const QJsonObject &pi) {
         Refunds::CreateParams params;

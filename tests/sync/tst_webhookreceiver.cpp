@@ -1,0 +1,321 @@
+// The webhook receiver against real deliveries (the simulator's signed webhooks) and against bad input:
+// forged, stale, replayed, oversized, truncated, non-JSON and slow-loris requests are all refused, nothing
+// is stored, and the receiver keeps serving.
+#include "services/stripe/webhooksignature.h"
+#include "services/sync/webhookreceiver.h"
+#include "sim/simulator.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using kassa::stripe::WebhookSignature;
+using kassa::sync::WebhookReceiver;
+
+namespace {
+
+const QByteArray Secret = "whsec_receivertests0123456789";
+
+QByteArray eventBody(const QString &id, const QString &type = u"payment_intent.succeeded"_s)
+{
+    const QJsonObject event{
+        {u"id"_s, id},
+        {u"object"_s, u"event"_s},
+        {u"type"_s, type},
+        {u"created"_s, QDateTime::currentSecsSinceEpoch()},
+        {u"data"_s,
+         QJsonObject{{u"object"_s, QJsonObject{{u"id"_s, u"pi_1"_s}, {u"object"_s, u"payment_intent"_s}}}}},
+    };
+    return QJsonDocument(event).toJson(QJsonDocument::Compact);
+}
+
+// Sends raw bytes and returns what came back before the server closed or the time ran out.
+QByteArray rawExchange(quint16 port, const QList<QByteArray> &chunks, int pauseMs, int waitMs)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(2000))
+        return "(no connection)";
+    QByteArray answer;
+    QObject::connect(&socket, &QTcpSocket::readyRead, [&] { answer += socket.readAll(); });
+    for (const QByteArray &chunk : chunks) {
+        socket.write(chunk);
+        socket.flush();
+        if (pauseMs > 0)
+            QTest::qWait(pauseMs);
+        if (socket.state() != QAbstractSocket::ConnectedState)
+            break;
+    }
+    QElapsedTimer timer;
+    timer.start();
+    while (socket.state() == QAbstractSocket::ConnectedState && timer.elapsed() < waitMs)
+        QTest::qWait(20);
+    answer += socket.readAll();
+    return answer;
+}
+
+QByteArray post(const QByteArray &body, const QByteArray &signature, const QByteArray &path = "/webhook")
+{
+    QByteArray request =
+        "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+    if (!signature.isEmpty())
+        request += "Stripe-Signature: " + signature + "\r\n";
+    request += "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    return request;
+}
+
+} // namespace
+
+class TestWebhookReceiver : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void acceptsSignedEvent();
+    void refusesBadInput_data();
+    void refusesBadInput();
+    void oversizedRefusedBeforeTheBody();
+    void truncatedBodyStoresNothing();
+    void slowLorisTimesOut();
+    void replayedEventIsStoredOnce();
+    void sinkFailureAsksForRedelivery();
+    void rotationAcceptsEitherSecret();
+    void perClientRateLimit();
+    void simulatorDeliveriesVerify();
+
+private:
+    std::unique_ptr<WebhookReceiver> m_receiver;
+    QMap<QString, QByteArray> m_stored; // event id -> raw body
+    bool m_sinkWorks = true;
+    int m_sinkCalls = 0;
+};
+
+void TestWebhookReceiver::init()
+{
+    m_stored.clear();
+    m_sinkWorks = true;
+    m_sinkCalls = 0;
+    WebhookReceiver::Options options;
+    options.requestTimeoutMs = 800;
+    options.perClientRate = 1000;
+    m_receiver = std::make_unique<WebhookReceiver>(
+        [this](const QJsonObject &event, const QByteArray &raw, QString *error) {
+            ++m_sinkCalls;
+            if (!m_sinkWorks) {
+                *error = u"disk full"_s;
+                return false;
+            }
+            m_stored.insert(event.value(u"id"_s).toString(), raw);
+            return true;
+        },
+        options);
+    m_receiver->setSecrets({Secret});
+    QVERIFY(m_receiver->listen(QHostAddress::LocalHost, 0));
+}
+
+void TestWebhookReceiver::cleanup()
+{
+    m_receiver.reset();
+}
+
+void TestWebhookReceiver::acceptsSignedEvent()
+{
+    const QByteArray body = eventBody(u"evt_ok1"_s);
+    const QByteArray answer = rawExchange(
+        m_receiver->port(),
+        {post(body, WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch()))}, 0, 3000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QVERIFY(answer.contains("{\"received\":true}"));
+    QCOMPARE(m_stored.value(u"evt_ok1"_s), body);
+    QCOMPARE(m_receiver->stats().accepted, 1);
+}
+
+void TestWebhookReceiver::refusesBadInput_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<int>("status");
+
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QByteArray body = eventBody(u"evt_bad"_s);
+    QTest::newRow("forged (wrong secret)")
+        << post(body, WebhookSignature::sign(body, "whsec_other", now)) << 400;
+    QTest::newRow("no signature") << post(body, {}) << 400;
+    QTest::newRow("stale") << post(body, WebhookSignature::sign(body, Secret, now - 301)) << 400;
+    QByteArray tampered = body;
+    tampered.replace("pi_1", "pi_2");
+    QTest::newRow("tampered body") << post(tampered, WebhookSignature::sign(body, Secret, now)) << 400;
+    const QByteArray notJson = "this is not json";
+    QTest::newRow("non-JSON") << post(notJson, WebhookSignature::sign(notJson, Secret, now)) << 400;
+    const QByteArray notEvent = R"({"id":"pi_1","object":"payment_intent"})";
+    QTest::newRow("JSON, not an event")
+        << post(notEvent, WebhookSignature::sign(notEvent, Secret, now)) << 400;
+    QTest::newRow("other path") << post(body, WebhookSignature::sign(body, Secret, now), "/hook") << 404;
+    QTest::newRow("GET") << QByteArray("GET /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                         << 405;
+    QTest::newRow("garbage request line") << QByteArray("HELLO\r\n\r\n") << 400;
+    QTest::newRow("chunked body")
+        << QByteArray("POST /webhook HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "5\r\nhello\r\n0\r\n\r\n")
+        << 411;
+}
+
+void TestWebhookReceiver::refusesBadInput()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    const QByteArray answer = rawExchange(m_receiver->port(), {request}, 0, 3000);
+    QVERIFY2(answer.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status))), answer.constData());
+    QVERIFY(m_stored.isEmpty());
+    // And it keeps serving.
+    const QByteArray body = eventBody(u"evt_after"_s);
+    const QByteArray ok = rawExchange(
+        m_receiver->port(),
+        {post(body, WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch()))}, 0, 3000);
+    QVERIFY2(ok.startsWith("HTTP/1.1 200"), ok.constData());
+}
+
+void TestWebhookReceiver::oversizedRefusedBeforeTheBody()
+{
+    // Only the head is sent: the answer must come without waiting for 2 MiB that never arrive.
+    QElapsedTimer timer;
+    timer.start();
+    const QByteArray answer = rawExchange(m_receiver->port(),
+                                          {"POST /webhook HTTP/1.1\r\nHost: x\r\nStripe-Signature: "
+                                           "t=1,v1=00\r\nContent-Length: 2097152\r\n\r\n"},
+                                          0, 3000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.constData());
+    QVERIFY(timer.elapsed() < 2500);
+    QVERIFY(m_stored.isEmpty());
+}
+
+void TestWebhookReceiver::truncatedBodyStoresNothing()
+{
+    const QByteArray body = eventBody(u"evt_truncated"_s);
+    QByteArray request = post(body, WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch()));
+    request.chop(20); // the connection closes before the announced length arrives
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_receiver->port());
+    QVERIFY(socket.waitForConnected(2000));
+    socket.write(request);
+    QVERIFY(socket.waitForBytesWritten(2000));
+    socket.disconnectFromHost();
+    QTest::qWait(300);
+    QVERIFY(m_stored.isEmpty());
+    QCOMPARE(m_sinkCalls, 0);
+}
+
+void TestWebhookReceiver::slowLorisTimesOut()
+{
+    const QByteArray body = eventBody(u"evt_slow"_s);
+    const QByteArray request =
+        post(body, WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch()));
+    // One byte every 100 ms: the request would take far longer than the 800 ms the receiver allows.
+    QList<QByteArray> chunks;
+    for (char c : request.left(40))
+        chunks.append(QByteArray(1, c));
+    QElapsedTimer timer;
+    timer.start();
+    const QByteArray answer = rawExchange(m_receiver->port(), chunks, 100, 3000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 408"), answer.constData());
+    QVERIFY(timer.elapsed() < 4000);
+    QVERIFY(m_stored.isEmpty());
+}
+
+void TestWebhookReceiver::replayedEventIsStoredOnce()
+{
+    const QByteArray body = eventBody(u"evt_twice"_s);
+    const QByteArray signature = WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch());
+    QVERIFY(rawExchange(m_receiver->port(), {post(body, signature)}, 0, 3000).startsWith("HTTP/1.1 200"));
+    // A replay within the tolerance is answered 200 (Stripe must stop retrying); the sink dedupes by id.
+    QVERIFY(rawExchange(m_receiver->port(), {post(body, signature)}, 0, 3000).startsWith("HTTP/1.1 200"));
+    QCOMPARE(m_stored.size(), 1);
+}
+
+void TestWebhookReceiver::sinkFailureAsksForRedelivery()
+{
+    m_sinkWorks = false;
+    const QByteArray body = eventBody(u"evt_disk_full"_s);
+    const QByteArray answer = rawExchange(
+        m_receiver->port(),
+        {post(body, WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch()))}, 0, 3000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 500"), answer.constData());
+    QCOMPARE(m_receiver->stats().sinkFailures, 1);
+}
+
+void TestWebhookReceiver::rotationAcceptsEitherSecret()
+{
+    const QByteArray next = "whsec_nextsecret0123456789";
+    m_receiver->setSecrets({Secret, next});
+    int index = 0;
+    for (const QByteArray &secret : {Secret, next}) {
+        const QByteArray body = eventBody(u"evt_rot_%1"_s.arg(++index));
+        const QByteArray answer = rawExchange(
+            m_receiver->port(),
+            {post(body, WebhookSignature::sign(body, secret, QDateTime::currentSecsSinceEpoch()))}, 0, 3000);
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    }
+    QCOMPARE(m_stored.size(), 2);
+}
+
+void TestWebhookReceiver::perClientRateLimit()
+{
+    WebhookReceiver::Options options;
+    options.perClientRate = 3;
+    WebhookReceiver limited([](const QJsonObject &, const QByteArray &, QString *) { return true; }, options);
+    limited.setSecrets({Secret});
+    QVERIFY(limited.listen(QHostAddress::LocalHost, 0));
+    int ok = 0;
+    int limitedCount = 0;
+    for (int i = 0; i < 8; ++i) {
+        const QByteArray body = eventBody(u"evt_rate%1"_s.arg(i));
+        const QByteArray answer = rawExchange(
+            limited.port(),
+            {post(body, WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch()))}, 0, 3000);
+        if (answer.startsWith("HTTP/1.1 200"))
+            ++ok;
+        else if (answer.startsWith("HTTP/1.1 429"))
+            ++limitedCount;
+    }
+    // Eight requests span at most two one-second windows: at most 6 pass.
+    QVERIFY2(ok >= 3 && ok <= 6, qPrintable(QString::number(ok)));
+    QCOMPARE(ok + limitedCount, 8);
+}
+
+void TestWebhookReceiver::simulatorDeliveriesVerify()
+{
+    kassa::sim::Simulator simulator;
+    QVERIFY(simulator.listen());
+    QUrl url;
+    url.setScheme(u"http"_s);
+    url.setHost(u"127.0.0.1"_s);
+    url.setPort(m_receiver->port());
+    url.setPath(u"/webhook"_s);
+    simulator.addWebhookEndpoint(url, QString::fromLatin1(Secret));
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(simulator.baseUrl().toString() + u"/v1/payment_intents"_s));
+    request.setRawHeader("Authorization", "Bearer sk_test_receivertests123");
+    request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
+    QNetworkReply *reply =
+        network.post(request, QByteArray("amount=1500&currency=usd&payment_method=pm_card_visa&"
+                                         "confirm=true&payment_method_types[]=card"));
+    QVERIFY(QTest::qWaitFor([reply] { return reply->isFinished(); }, 5000));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    delete reply;
+    // payment_intent.created, charge.succeeded, payment_intent.succeeded
+    QVERIFY(QTest::qWaitFor([this] { return m_stored.size() >= 3; }, 5000));
+    QCOMPARE(m_receiver->stats().rejected, 0);
+}
+
+QTEST_GUILESS_MAIN(TestWebhookReceiver)
+#include "tst_webhookreceiver.moc"
