@@ -1,11 +1,10 @@
 #include "services/stripe/stripecall.h"
 
+#include "services/stripe/httptransport.h"
 #include "services/stripe/stripeclient.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 
 using namespace Qt::StringLiterals;
 
@@ -22,12 +21,18 @@ StripeCall::StripeCall(StripeClient &client, const StripeRequest &request)
 
 StripeCall::~StripeCall()
 {
-    if (QNetworkReply *reply = m_reply.data()) {
-        // No onReplyFinished() (and no signal) from a destructor.
-        reply->disconnect(this);
-        reply->abort();
-        reply->deleteLater();
-    }
+    dropExchange(); // no onExchangeFinished() (and no signal) from a destructor
+}
+
+void StripeCall::dropExchange()
+{
+    HttpExchange *exchange = m_exchange;
+    m_exchange = nullptr;
+    if (!exchange)
+        return;
+    exchange->disconnect(this);
+    exchange->abort();
+    exchange->deleteLater();
 }
 
 void StripeCall::start()
@@ -72,7 +77,6 @@ void StripeCall::sendAttempt()
     if (m_finished)
         return;
     if (m_deadline.hasExpired()) {
-        m_timedOut = true;
         StripeResponse response;
         response.attempts = m_attempts;
         response.idempotencyKey = m_request.idempotencyKey;
@@ -82,30 +86,14 @@ void StripeCall::sendAttempt()
         return;
     }
     ++m_attempts;
-    m_timedOut = false;
-    m_tooLarge = false;
-    QNetworkRequest request = m_client.networkRequest(m_request);
-    QNetworkAccessManager &network = m_client.m_network;
-    switch (m_request.method) {
-    case StripeRequest::Method::Get:
-        m_reply = network.get(request);
-        break;
-    case StripeRequest::Method::Post:
-        m_reply = network.post(request, m_request.params.encode());
-        break;
-    case StripeRequest::Method::Delete:
-        m_reply = network.deleteResource(request);
-        break;
-    }
-    const qint64 maxBytes = m_client.m_options.maxResponseBytes;
-    connect(m_reply, &QNetworkReply::downloadProgress, this, [this, maxBytes](qint64 received, qint64 total) {
-        QNetworkReply *reply = m_reply.data();
-        if ((received > maxBytes || total > maxBytes) && reply) {
-            m_tooLarge = true;
-            reply->abort();
-        }
-    });
-    connect(m_reply, &QNetworkReply::finished, this, &StripeCall::onReplyFinished);
+    delete m_spent; // the previous attempt's, finished from the event loop's earlier round
+    m_spent = nullptr;
+    HttpExchange *exchange = m_client.m_transport->send(m_client.httpRequest(m_request));
+    // A child: a finished exchange goes with this call (no deleteLater() per request), or when the next
+    // attempt starts.
+    exchange->setParent(this);
+    m_exchange = exchange;
+    connect(exchange, &HttpExchange::finished, this, &StripeCall::onExchangeFinished);
     m_timer.disconnect();
     connect(&m_timer, &QTimer::timeout, this, &StripeCall::onAttemptTimeout);
     m_timer.start(int(qMax<qint64>(1, m_deadline.remainingTime())));
@@ -113,35 +101,38 @@ void StripeCall::sendAttempt()
 
 void StripeCall::onAttemptTimeout()
 {
-    QNetworkReply *reply = m_reply.data();
-    if (!reply)
+    if (!m_exchange)
         return;
-    m_timedOut = true;
-    reply->abort();
+    dropExchange();
+    StripeResponse response;
+    response.attempts = m_attempts;
+    response.idempotencyKey = m_request.idempotencyKey;
+    response.error = StripeError::connection(
+        u"Stripe did not answer within %1 s."_s.arg(m_elapsed.elapsed() / 1000.0, 0, 'f', 1));
+    qCInfo(lcStripe).noquote() << StripeRequest::methodName(m_request.method) << m_request.path << "attempt"
+                               << m_attempts << "no answer:" << response.error.message;
+    retryOrFinish(response, QNetworkReply::TimeoutError, {}, {});
 }
 
-void StripeCall::onReplyFinished()
+void StripeCall::onExchangeFinished(const HttpResult &result)
 {
-    QNetworkReply *reply = m_reply;
-    if (!reply)
+    HttpExchange *exchange = m_exchange;
+    if (!exchange)
         return;
-    m_reply = nullptr;
+    m_exchange = nullptr;
     m_timer.stop();
-    reply->deleteLater();
+    m_spent = exchange;
     if (m_finished)
         return;
 
     StripeResponse response;
     response.attempts = m_attempts;
     response.idempotencyKey = m_request.idempotencyKey;
-    response.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    response.requestId = QString::fromLatin1(reply->rawHeader("Request-Id"));
-    response.idempotentReplayed = reply->rawHeader("Idempotent-Replayed") == "true";
-    const QNetworkReply::NetworkError networkError = reply->error();
-    const QString path = m_request.path;
-    const QString method = StripeRequest::methodName(m_request.method);
+    response.httpStatus = result.status;
+    response.requestId = QString::fromLatin1(result.header("Request-Id"));
+    response.idempotentReplayed = result.header("Idempotent-Replayed") == "true";
 
-    if (m_tooLarge) {
+    if (result.tooLarge) {
         response.error = StripeError::fromResponse(response.httpStatus, {}, response.requestId);
         response.error.kind = StripeError::Kind::Api;
         response.error.message = u"The answer from Stripe is larger than %1 MiB; it was not read."_s.arg(
@@ -149,22 +140,19 @@ void StripeCall::onReplyFinished()
         finish(response);
         return;
     }
-    if (response.httpStatus == 0 || m_timedOut) {
-        response.httpStatus = 0;
-        response.error = StripeError::connection(
-            m_timedOut ? u"Stripe did not answer within %1 s."_s.arg(m_elapsed.elapsed() / 1000.0, 0, 'f', 1)
-                       : u"Could not reach Stripe: %1"_s.arg(reply->errorString()));
-        qCInfo(lcStripe).noquote() << method << path << "attempt" << m_attempts
-                                   << "no answer:" << response.error.message;
-        retryOrFinish(response, m_timedOut ? QNetworkReply::TimeoutError : networkError, {}, {});
+    if (response.httpStatus == 0) {
+        response.error = StripeError::connection(u"Could not reach Stripe: %1"_s.arg(result.errorString));
+        qCInfo(lcStripe).noquote() << StripeRequest::methodName(m_request.method) << m_request.path
+                                   << "attempt" << m_attempts << "no answer:" << response.error.message;
+        retryOrFinish(response, result.networkError, {}, {});
         return;
     }
-    const QByteArray body = reply->readAll();
-    qCDebug(lcStripe).noquote() << method << path << response.httpStatus << response.requestId << "attempt"
-                                << m_attempts << m_elapsed.elapsed() << "ms";
+    qCDebug(lcStripe).noquote() << StripeRequest::methodName(m_request.method) << m_request.path
+                                << response.httpStatus << response.requestId << "attempt" << m_attempts
+                                << m_elapsed.elapsed() << "ms";
     if (response.httpStatus >= 200 && response.httpStatus < 300) {
         QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+        const QJsonDocument document = QJsonDocument::fromJson(result.body, &parseError);
         if (!document.isObject()) {
             response.error.kind = StripeError::Kind::Api;
             response.error.httpStatus = response.httpStatus;
@@ -180,10 +168,11 @@ void StripeCall::onReplyFinished()
         finish(response);
         return;
     }
-    response.error = StripeError::fromResponse(response.httpStatus, body, response.requestId);
-    qCInfo(lcStripe).noquote() << method << path << "attempt" << m_attempts << response.error.toString();
-    retryOrFinish(response, networkError, reply->rawHeader("Stripe-Should-Retry"),
-                  reply->rawHeader("Retry-After"));
+    response.error = StripeError::fromResponse(response.httpStatus, result.body, response.requestId);
+    qCInfo(lcStripe).noquote() << StripeRequest::methodName(m_request.method) << m_request.path << "attempt"
+                               << m_attempts << response.error.toString();
+    retryOrFinish(response, result.networkError, result.header("Stripe-Should-Retry"),
+                  result.header("Retry-After"));
 }
 
 void StripeCall::retryOrFinish(const StripeResponse &response, QNetworkReply::NetworkError networkError,
@@ -213,12 +202,7 @@ void StripeCall::cancel()
     if (m_finished)
         return;
     m_timer.stop();
-    if (QNetworkReply *reply = m_reply.data()) {
-        m_reply = nullptr;
-        reply->disconnect(this);
-        reply->abort();
-        reply->deleteLater();
-    }
+    dropExchange();
     StripeResponse response;
     response.attempts = m_attempts;
     response.idempotencyKey = m_request.idempotencyKey;

@@ -8,14 +8,13 @@
 #include <QElapsedTimer>
 #include <QNetworkReply>
 #include <QObject>
-#include <QPointer>
 #include <QTimer>
-
-class QNetworkReply;
 
 namespace kassa::stripe {
 
+class HttpExchange;
 class StripeClient;
+struct HttpResult;
 
 // One request in flight, through its retries. Made by StripeClient::send(); it deletes itself after
 // finished() has been emitted. cancel() aborts it (finished() then carries a Canceled error).
@@ -43,22 +42,22 @@ private:
     void start();
     void waitForPace();
     void sendAttempt();
-    void onReplyFinished();
+    void onExchangeFinished(const HttpResult &result);
     void onAttemptTimeout();
+    void dropExchange();
     void finish(const StripeResponse &response);
     void retryOrFinish(const StripeResponse &response, QNetworkReply::NetworkError networkError,
                        const QByteArray &shouldRetry, const QByteArray &retryAfter);
 
     StripeClient &m_client;
     StripeRequest m_request;
-    QPointer<QNetworkReply> m_reply;
-    QTimer m_timer; // pace waits, backoff waits, and the attempt deadline
+    HttpExchange *m_exchange = nullptr; // the attempt in flight (a child)
+    HttpExchange *m_spent = nullptr;    // the last finished one (a child)
+    QTimer m_timer;                     // pace waits, backoff waits, and the attempt deadline
     QDeadlineTimer m_deadline;
     QElapsedTimer m_elapsed;
     int m_attempts = 0;
     bool m_finished = false;
-    bool m_timedOut = false;
-    bool m_tooLarge = false;
 };
 
 } // namespace kassa::stripe

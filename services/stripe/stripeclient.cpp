@@ -1,12 +1,12 @@
 #include "services/stripe/stripeclient.h"
 
+#include "services/stripe/directtransport.h"
+#include "services/stripe/qnamtransport.h"
+
 #include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkRequest>
 #include <QSysInfo>
-#include <QUrlQuery>
 #include <QUuid>
 
 using namespace Qt::StringLiterals;
@@ -23,6 +23,13 @@ bool isLoopback(const QString &host)
     return !address.isNull() && address.isLoopback();
 }
 
+std::unique_ptr<HttpTransport> makeTransport(QNetworkAccessManager &network, StripeClient::Transport kind)
+{
+    if (StripeClient::resolveTransport(kind) == StripeClient::Transport::Qnam)
+        return std::make_unique<QnamTransport>(network);
+    return std::make_unique<DirectTransport>();
+}
+
 } // namespace
 
 StripeClient::StripeClient(QNetworkAccessManager &network, QObject *parent)
@@ -31,8 +38,20 @@ StripeClient::StripeClient(QNetworkAccessManager &network, QObject *parent)
 }
 
 StripeClient::StripeClient(QNetworkAccessManager &network, const Options &options, QObject *parent)
+    : StripeClient(makeTransport(network, options.transport), nullptr, options, parent)
+{
+}
+
+StripeClient::StripeClient(HttpTransport &transport, const Options &options, QObject *parent)
+    : StripeClient(nullptr, &transport, options, parent)
+{
+}
+
+StripeClient::StripeClient(std::unique_ptr<HttpTransport> ownTransport, HttpTransport *transport,
+                           const Options &options, QObject *parent)
     : QObject(parent)
-    , m_network(network)
+    , m_ownTransport(std::move(ownTransport))
+    , m_transport(transport ? transport : m_ownTransport.get())
     , m_options(options)
     , m_retry(options.maxRetries)
     , m_pace(options.testModeRate)
@@ -40,6 +59,15 @@ StripeClient::StripeClient(QNetworkAccessManager &network, const Options &option
 {
     m_clock.start();
     setApiBase(options.apiBase);
+    updateHeaders();
+}
+
+StripeClient::Transport StripeClient::resolveTransport(Transport requested)
+{
+    if (requested != Transport::Default)
+        return requested;
+    const QByteArray chosen = qgetenv("KASSA_HTTP_TRANSPORT").trimmed().toLower();
+    return chosen == "qnam" ? Transport::Qnam : Transport::Direct;
 }
 
 StripeClient::~StripeClient()
@@ -85,6 +113,18 @@ void StripeClient::setApiKey(const QString &key)
     m_live = m_apiKey.startsWith(u"sk_live_"_s) || m_apiKey.startsWith(u"rk_live_"_s);
     if (!m_rateSetByUser)
         m_pace.setRate(m_live ? m_options.liveModeRate : m_options.testModeRate);
+    updateHeaders();
+}
+
+void StripeClient::updateHeaders()
+{
+    m_headers = {
+        {QByteArrayLiteral("Authorization"), "Bearer " + m_apiKey.toUtf8()},
+        {QByteArrayLiteral("Stripe-Version"), QByteArray(ApiVersion)},
+        {QByteArrayLiteral("User-Agent"), userAgent().toUtf8()},
+        {QByteArrayLiteral("X-Stripe-Client-User-Agent"), clientUserAgent()},
+        {QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json")},
+    };
 }
 
 void StripeClient::setRate(int requestsPerSecond)
@@ -95,21 +135,26 @@ void StripeClient::setRate(int requestsPerSecond)
 
 QString StripeClient::userAgent()
 {
-    return u"Kassa/"_s + QStringLiteral(KASSA_VERSION);
+    static const QString agent = u"Kassa/"_s + QStringLiteral(KASSA_VERSION);
+    return agent;
 }
 
 QByteArray StripeClient::clientUserAgent()
 {
-    const QJsonObject agent{
-        {u"bindings_version"_s, QStringLiteral(KASSA_VERSION)},
-        {u"lang"_s, u"c++"_s},
-        {u"lang_version"_s, QString(u"Qt "_s + QString::fromLatin1(qVersion()))},
-        {u"publisher"_s, u"kassa"_s},
-        {u"platform"_s, QSysInfo::prettyProductName()},
-        {u"uname"_s, QString(QSysInfo::kernelType() + u' ' + QSysInfo::kernelVersion() + u' ' +
-                             QSysInfo::currentCpuArchitecture())},
-    };
-    return QJsonDocument(agent).toJson(QJsonDocument::Compact);
+    // Built once: QSysInfo::prettyProductName() reads /etc/os-release each time.
+    static const QByteArray agent = [] {
+        const QJsonObject object{
+            {u"bindings_version"_s, QStringLiteral(KASSA_VERSION)},
+            {u"lang"_s, u"c++"_s},
+            {u"lang_version"_s, QString(u"Qt "_s + QString::fromLatin1(qVersion()))},
+            {u"publisher"_s, u"kassa"_s},
+            {u"platform"_s, QSysInfo::prettyProductName()},
+            {u"uname"_s, QString(QSysInfo::kernelType() + u' ' + QSysInfo::kernelVersion() + u' ' +
+                                 QSysInfo::currentCpuArchitecture())},
+        };
+        return QJsonDocument(object).toJson(QJsonDocument::Compact);
+    }();
+    return agent;
 }
 
 QString StripeClient::newIdempotencyKey()
@@ -118,25 +163,32 @@ QString StripeClient::newIdempotencyKey()
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
-QNetworkRequest StripeClient::networkRequest(const StripeRequest &request) const
+HttpRequest StripeClient::httpRequest(const StripeRequest &request) const
 {
-    QUrl url = m_options.apiBase;
-    url.setPath(url.path(QUrl::FullyEncoded).chopped(url.path().endsWith(u'/') ? 1 : 0) + request.path,
-                QUrl::TolerantMode);
+    HttpRequest out;
+    out.url = m_options.apiBase;
+    out.url.setPath(out.url.path(QUrl::FullyEncoded).chopped(out.url.path().endsWith(u'/') ? 1 : 0) +
+                        request.path,
+                    QUrl::TolerantMode);
     if (request.method != StripeRequest::Method::Post && !request.params.isEmpty())
-        url.setQuery(QString::fromLatin1(request.params.encode()), QUrl::StrictMode);
-    QNetworkRequest out(url);
-    out.setRawHeader("Authorization", "Bearer " + m_apiKey.toUtf8());
-    out.setRawHeader("Stripe-Version", ApiVersion);
-    out.setRawHeader("User-Agent", userAgent().toUtf8());
-    out.setRawHeader("X-Stripe-Client-User-Agent", clientUserAgent());
-    out.setRawHeader("Accept", "application/json");
-    if (request.method == StripeRequest::Method::Post) {
-        out.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
-        out.setRawHeader("Idempotency-Key", request.idempotencyKey.toUtf8());
+        out.url.setQuery(QString::fromLatin1(request.params.encode()), QUrl::StrictMode);
+    out.headers = m_headers;
+    out.maxResponseBytes = m_options.maxResponseBytes;
+    switch (request.method) {
+    case StripeRequest::Method::Get:
+        out.method = QByteArrayLiteral("GET");
+        break;
+    case StripeRequest::Method::Post:
+        out.method = QByteArrayLiteral("POST");
+        out.headers.emplaceBack(QByteArrayLiteral("Content-Type"),
+                                QByteArrayLiteral("application/x-www-form-urlencoded"));
+        out.headers.emplaceBack(QByteArrayLiteral("Idempotency-Key"), request.idempotencyKey.toUtf8());
+        out.body = request.params.encode();
+        break;
+    case StripeRequest::Method::Delete:
+        out.method = QByteArrayLiteral("DELETE");
+        break;
     }
-    // Stripe never redirects API calls; following one would send the key elsewhere.
-    out.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "services/stripe/httptransport.h"
 #include "services/stripe/retrypolicy.h"
 #include "services/stripe/stripecall.h"
 #include "services/stripe/striperequest.h"
@@ -10,8 +11,9 @@
 #include <QRandomGenerator>
 #include <QUrl>
 
+#include <memory>
+
 class QNetworkAccessManager;
-class QNetworkRequest;
 
 namespace kassa::stripe {
 
@@ -25,9 +27,15 @@ public:
     static constexpr auto ApiVersion = "2024-06-20";
     static constexpr auto DefaultApiBase = "https://api.stripe.com";
 
+    // How requests travel. Direct: Kassa's own HTTP/1.1 keep-alive client in this thread (the default; a
+    // fraction of the CPU). Qnam: QNetworkAccessManager (PAC and other system proxy setups it knows,
+    // HTTP/2). Default: the environment variable KASSA_HTTP_TRANSPORT ("direct" or "qnam"), else Direct.
+    enum class Transport { Default, Direct, Qnam };
+
     struct Options
     {
         QUrl apiBase = QUrl(QString::fromLatin1(DefaultApiBase));
+        Transport transport = Transport::Default;
         int maxRetries = 2;
         int timeoutMs = 80'000; // for the whole request, retries and waits included
         int testModeRate = 25;  // requests per second
@@ -35,9 +43,17 @@ public:
         qint64 maxResponseBytes = 16 * 1024 * 1024;
     };
 
+    // With the transport that options.transport names (`network` serves the Qnam one).
     explicit StripeClient(QNetworkAccessManager &network, QObject *parent = nullptr);
     StripeClient(QNetworkAccessManager &network, const Options &options, QObject *parent = nullptr);
+    // Through a transport of the caller's, which must outlive this client; options.transport is ignored.
+    StripeClient(HttpTransport &transport, const Options &options, QObject *parent = nullptr);
     ~StripeClient() override;
+
+    // Default resolved: what KASSA_HTTP_TRANSPORT says, else Direct.
+    static Transport resolveTransport(Transport requested);
+    // "direct" or "qnam" (or the name of a caller's transport).
+    QString transportName() const { return m_transport->name(); }
 
     // https:// anywhere, http:// only for loopback hosts (the simulator). Says why not in `why`.
     static bool isAcceptableApiBase(const QUrl &url, QString *why = nullptr);
@@ -67,17 +83,23 @@ public:
         return call;
     }
 
+    // Built once per process.
     static QString userAgent();
     static QByteArray clientUserAgent();
     static QString newIdempotencyKey();
 
 private:
     friend class StripeCall;
-    QNetworkRequest networkRequest(const StripeRequest &request) const;
+    StripeClient(std::unique_ptr<HttpTransport> ownTransport, HttpTransport *transport,
+                 const Options &options, QObject *parent);
+    void updateHeaders();
+    HttpRequest httpRequest(const StripeRequest &request) const;
     qint64 nowMs() const { return m_clock.elapsed(); }
 
-    QNetworkAccessManager &m_network;
+    std::unique_ptr<HttpTransport> m_ownTransport;
+    HttpTransport *m_transport;
     Options m_options;
+    HttpHeaders m_headers; // the ones every request carries, key included
     RetryPolicy m_retry;
     TokenBucket m_pace;
     QElapsedTimer m_clock;

@@ -3,10 +3,16 @@
 // cancellation. Against the in-process simulator on 127.0.0.1:0 with injected faults, and against a tiny
 // raw HTTP server (RawHttpServer) for answers the simulator cannot give: broken JSON, a proxy's HTML page,
 // huge bodies, redirects.
+//
+// The whole suite runs once per HTTP transport: CTest runs this binary as tst_stripeclient with
+// KASSA_HTTP_TRANSPORT=direct (DirectTransport, the default) and as tst_stripeclient_qnam with
+// KASSA_HTTP_TRANSPORT=qnam (QnamTransport). DirectTransport's own cases are in tst_directtransport.
 #include "countingnetworkaccessmanager.h"
 #include "rawhttpserver.h"
 #include "stripetestsupport.h"
 
+#include "services/stripe/directtransport.h"
+#include "services/stripe/qnamtransport.h"
 #include "services/stripe/resources/balance.h"
 #include "services/stripe/resources/customers.h"
 #include "services/stripe/resources/paymentintents.h"
@@ -18,6 +24,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -67,6 +74,29 @@ qint64 faultCount(const Simulator &sim, const QString &fault)
     return sim.stats().value(u"faults_injected"_s).toObject().value(fault).toInteger(0);
 }
 
+// Forwards to the transport under test and counts the requests it is asked to make, so that a test can
+// tell that a request was never even attempted (an unacceptable API address, a missing key, a canceled
+// call), whichever transport runs.
+class CountingTransport : public HttpTransport
+{
+public:
+    explicit CountingTransport(HttpTransport &inner)
+        : m_inner(inner)
+    {
+    }
+    HttpExchange *send(const HttpRequest &request) override
+    {
+        ++m_requests;
+        return m_inner.send(request);
+    }
+    QString name() const override { return m_inner.name(); }
+    int requestCount() const { return m_requests; }
+
+private:
+    HttpTransport &m_inner;
+    int m_requests = 0;
+};
+
 QByteArray stripeErrorBody(const QString &type, const QString &message, const QString &code = {},
                            const QJsonObject &extra = {})
 {
@@ -104,8 +134,12 @@ class TestStripeClient : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void init();
     void cleanup();
+
+    // The transport.
+    void transportChoice();
 
     // Addresses and keys.
     void apiBaseAcceptance_data();
@@ -160,11 +194,25 @@ private slots:
 private:
     StripeClient &makeClient(const QUrl &base, int maxRetries = 2);
     void setFaults(const Faults &faults) { m_sim->setFaults(faults); }
+    // Requests the client asked its transport to make.
+    int requestCount() const { return m_counting->requestCount(); }
 
+    StripeClient::Transport m_kind = StripeClient::Transport::Direct;
     std::unique_ptr<Simulator> m_sim;
     std::unique_ptr<CountingNetworkAccessManager> m_network;
+    std::unique_ptr<HttpTransport> m_transport;
+    std::unique_ptr<CountingTransport> m_counting;
     std::unique_ptr<StripeClient> m_client;
 };
+
+void TestStripeClient::initTestCase()
+{
+    // KASSA_HTTP_TRANSPORT, as StripeClient reads it (CTest sets it for each of the two runs).
+    m_kind = StripeClient::resolveTransport(StripeClient::Transport::Default);
+    qInfo("HTTP transport under test: %s (KASSA_HTTP_TRANSPORT=%s)",
+          m_kind == StripeClient::Transport::Qnam ? "qnam" : "direct",
+          qgetenv("KASSA_HTTP_TRANSPORT").constData());
+}
 
 void TestStripeClient::init()
 {
@@ -172,11 +220,18 @@ void TestStripeClient::init()
     QVERIFY2(m_sim->listen(QHostAddress::LocalHost, 0), qPrintable(m_sim->errorString()));
     m_sim->setRandomSeed(20261126);
     m_network = std::make_unique<CountingNetworkAccessManager>();
+    if (m_kind == StripeClient::Transport::Qnam)
+        m_transport = std::make_unique<QnamTransport>(*m_network);
+    else
+        m_transport = std::make_unique<DirectTransport>();
+    m_counting = std::make_unique<CountingTransport>(*m_transport);
 }
 
 void TestStripeClient::cleanup()
 {
     m_client.reset();
+    m_counting.reset();
+    m_transport.reset();
     m_network.reset();
     m_sim.reset();
 }
@@ -187,10 +242,52 @@ StripeClient &TestStripeClient::makeClient(const QUrl &base, int maxRetries)
     options.apiBase = base;
     options.maxRetries = maxRetries;
     options.timeoutMs = 20'000;
-    m_client = std::make_unique<StripeClient>(*m_network, options);
+    m_client = std::make_unique<StripeClient>(*m_counting, options);
     m_client->setApiKey(TestKey);
     m_client->setRate(1000);
     return *m_client;
+}
+
+// --- The transport --------------------------------------------------------------------------------------
+
+void TestStripeClient::transportChoice()
+{
+    QCOMPARE(m_transport->name(), m_kind == StripeClient::Transport::Qnam ? u"qnam"_s : u"direct"_s);
+    QCOMPARE(StripeClient::resolveTransport(StripeClient::Transport::Direct),
+             StripeClient::Transport::Direct);
+    QCOMPARE(StripeClient::resolveTransport(StripeClient::Transport::Qnam), StripeClient::Transport::Qnam);
+
+    StripeClient::Options options;
+    options.apiBase = m_sim->baseUrl();
+    // What the client builds by itself: the environment's choice by default, the option when set.
+    const StripeClient byDefault(*m_network, options);
+    QCOMPARE(byDefault.transportName(), m_transport->name());
+    options.transport = StripeClient::Transport::Direct;
+    QCOMPARE(StripeClient(*m_network, options).transportName(), u"direct"_s);
+    options.transport = StripeClient::Transport::Qnam;
+    QCOMPARE(StripeClient(*m_network, options).transportName(), u"qnam"_s);
+
+    const QByteArray saved = qgetenv("KASSA_HTTP_TRANSPORT");
+    const auto restore = qScopeGuard([&saved] { qputenv("KASSA_HTTP_TRANSPORT", saved); });
+    qputenv("KASSA_HTTP_TRANSPORT", "qnam");
+    QCOMPARE(StripeClient::resolveTransport(StripeClient::Transport::Default), StripeClient::Transport::Qnam);
+    QCOMPARE(StripeClient::resolveTransport(StripeClient::Transport::Direct),
+             StripeClient::Transport::Direct);
+    qputenv("KASSA_HTTP_TRANSPORT", "direct");
+    QCOMPARE(StripeClient::resolveTransport(StripeClient::Transport::Default),
+             StripeClient::Transport::Direct);
+    qputenv("KASSA_HTTP_TRANSPORT", "");
+    QCOMPARE(StripeClient::resolveTransport(StripeClient::Transport::Default),
+             StripeClient::Transport::Direct);
+
+    // Both reach the simulator.
+    for (const auto kind : {StripeClient::Transport::Direct, StripeClient::Transport::Qnam}) {
+        options.transport = kind;
+        StripeClient client(*m_network, options);
+        client.setApiKey(TestKey);
+        const StripeResponse response = runCall(client, Balance::retrieve());
+        QVERIFY2(response.ok(), describe(response).constData());
+    }
 }
 
 // --- Addresses and keys ---------------------------------------------------------------------------------
@@ -255,24 +352,24 @@ void TestStripeClient::insecureBaseRefusedBeforeConnecting()
     QCOMPARE(balance.attempts, 0);
     const StripeResponse create = runCall(client, PaymentIntents::create(paymentParams(500)));
     QCOMPARE(create.error.kind, StripeError::Kind::Connection);
-    QCOMPARE(m_network->requestCount(), 0); // no connection was even attempted
+    QCOMPARE(requestCount(), 0); // no connection was even attempted
 
     // A good address later makes the same client work.
     client.setApiBase(m_sim->baseUrl());
     const StripeResponse after = runCall(client, Balance::retrieve());
     QVERIFY2(after.ok(), describe(after).constData());
-    QCOMPARE(m_network->requestCount(), 1);
+    QCOMPARE(requestCount(), 1);
 }
 
 void TestStripeClient::noApiKey()
 {
-    StripeClient client(*m_network);
+    StripeClient client(*m_counting, StripeClient::Options());
     client.setApiBase(m_sim->baseUrl());
     QVERIFY(!client.hasApiKey());
     const StripeResponse response = runCall(client, Balance::retrieve());
     QCOMPARE(response.error.kind, StripeError::Kind::Authentication);
     QVERIFY(!response.error.message.isEmpty());
-    QCOMPARE(m_network->requestCount(), 0);
+    QCOMPARE(requestCount(), 0);
 
     client.setApiKey(u"  "_s); // blanks are no key
     QVERIFY(!client.hasApiKey());
@@ -282,7 +379,7 @@ void TestStripeClient::liveKeyChangesPace()
 {
     StripeClient::Options options;
     options.apiBase = m_sim->baseUrl();
-    StripeClient client(*m_network, options);
+    StripeClient client(*m_counting, options);
     client.setApiKey(u"sk_test_abc"_s);
     QVERIFY(!client.isLiveMode());
     QCOMPARE(client.rate(), options.testModeRate);
@@ -567,7 +664,7 @@ void TestStripeClient::badKeyIsAuthenticationNotRetried()
     QVERIFY(response.error.requestId.startsWith(u"req_"_s));
     QVERIFY2(!response.error.message.contains(u"sk_test_short"_s), qPrintable(response.error.message));
     QCOMPARE(m_sim->stats().value(u"requests"_s).toInteger(), qint64(1));
-    QCOMPARE(m_network->requestCount(), 1);
+    QCOMPARE(requestCount(), 1);
 }
 
 void TestStripeClient::idempotencyKeyReuse()
@@ -779,7 +876,7 @@ void TestStripeClient::connectionRefused()
     QCOMPARE(response.attempts, 2);
     QVERIFY2(response.error.message.contains(u"Could not reach Stripe"_s),
              qPrintable(response.error.message));
-    QCOMPARE(m_network->requestCount(), 2);
+    QCOMPARE(requestCount(), 2);
 }
 
 void TestStripeClient::cancel_data()
@@ -828,7 +925,7 @@ void TestStripeClient::cancel()
     // Nothing more reaches the server afterwards, and nothing more is reported.
     QTest::qWait(1200);
     QCOMPARE(finished.size(), 1);
-    QCOMPARE(m_network->requestCount(), attempts);
+    QCOMPARE(requestCount(), attempts);
     if (when != u"inflight"_s) // an in-flight request may still be applied by the server
         QCOMPARE(objectCount(*m_sim, u"payment_intent"_s), qint64(0));
 }
@@ -988,7 +1085,7 @@ void TestStripeClient::tooLargeReplyRefused()
     StripeClient::Options options;
     options.apiBase = server.baseUrl();
     options.maxResponseBytes = 1024 * 1024;
-    m_client = std::make_unique<StripeClient>(*m_network, options);
+    m_client = std::make_unique<StripeClient>(*m_counting, options);
     m_client->setApiKey(TestKey);
     m_client->setRate(1000);
     const StripeResponse response = runCall(*m_client, PaymentIntents::list({}));
