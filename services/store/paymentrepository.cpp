@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "services/store/paymentrepository.h"
+
+#include "services/store/chargerepository.h"
+#include "services/store/customerrepository.h"
+#include "services/store/database.h"
+#include "services/store/migrations.h"
+#include "services/store/paymentmethodrepository.h"
+#include "services/store/sqlsupport.h"
+#include "services/store/transaction.h"
+#include "services/stripe/stripejson.h"
+
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace kassa::store {
+
+namespace {
+
+const QStringList WrittenColumns{
+    u"id"_s,
+    u"status"_s,
+    u"status_rank"_s,
+    u"progress"_s,
+    u"amount"_s,
+    u"amount_received"_s,
+    u"amount_capturable"_s,
+    u"currency"_s,
+    u"created"_s,
+    u"customer_id"_s,
+    u"description"_s,
+    u"order_ref"_s,
+    u"till"_s,
+    u"cashier"_s,
+    u"payment_method_id"_s,
+    u"latest_charge_id"_s,
+    u"capture_method"_s,
+    u"error_code"_s,
+    u"decline_code"_s,
+    u"livemode"_s,
+    u"observed_at"_s,
+    u"updated_at"_s,
+    u"raw"_s,
+};
+
+const QString SelectColumns =
+    u"id, status, amount, amount_received, amount_capturable, amount_refunded, currency, created, "
+    u"customer_id, "
+    "customer_name, customer_email, description, order_ref, till, cashier, payment_method_id, card_brand, "
+    "card_last4, latest_charge_id, capture_method, livemode, observed_at, updated_at, error_code, decline_code"_s;
+
+// The columns text search looks in.
+const QStringList TextColumns{u"description"_s, u"customer_name"_s, u"customer_email"_s, u"order_ref"_s};
+
+// FTS5 trigram phrases need three characters; shorter terms are matched by scanning.
+constexpr int TrigramLength = 3;
+
+PaymentRow readRow(const QSqlQuery &q)
+{
+    PaymentRow row;
+    const Currency currency = Currency::fromCode(q.value(6).toString()).value_or(Currency());
+    row.id = q.value(0).toString();
+    row.status = q.value(1).toString();
+    row.amount = Money(q.value(2).toLongLong(), currency);
+    row.amountReceived = Money(q.value(3).toLongLong(), currency);
+    row.amountCapturable = Money(q.value(4).toLongLong(), currency);
+    row.amountRefunded = Money(q.value(5).toLongLong(), currency);
+    row.created = q.value(7).toLongLong();
+    row.customerId = q.value(8).toString();
+    row.customerName = q.value(9).toString();
+    row.customerEmail = q.value(10).toString();
+    row.description = q.value(11).toString();
+    row.orderRef = q.value(12).toString();
+    row.till = q.value(13).toString();
+    row.cashier = q.value(14).toString();
+    row.paymentMethodId = q.value(15).toString();
+    row.cardBrand = q.value(16).toString();
+    row.cardLast4 = q.value(17).toString();
+    row.latestChargeId = q.value(18).toString();
+    row.captureMethod = q.value(19).toString();
+    row.livemode = q.value(20).toLongLong() != 0;
+    row.observedAt = q.value(21).toLongLong();
+    row.updatedAt = q.value(22).toLongLong();
+    row.errorCode = q.value(23).toString();
+    row.declineCode = q.value(24).toString();
+    return row;
+}
+
+// Builds the WHERE clauses of a filter. SQLite uses the FTS5 index when the schema has it.
+class FilterBuilder
+{
+public:
+    FilterBuilder(Database &db, sql::Where &where)
+        : m_db(db)
+        , m_where(where)
+    {
+    }
+
+    StoreError build(const PaymentFilter &filter)
+    {
+        if (!filter.id.isEmpty()) {
+            const QVariant id = sql::text(filter.id);
+            m_where.add(
+                u"(id = ? OR latest_charge_id = ? OR id IN (SELECT payment_intent_id FROM charges WHERE id = "
+                "?) OR id IN (SELECT payment_intent_id FROM refunds WHERE id = ?))"_s,
+                {id, id, id, id});
+        }
+        if (!filter.cardLast4.isEmpty())
+            m_where.add(u"card_last4 = ?"_s, {sql::text(filter.cardLast4)});
+        if (!filter.email.trimmed().isEmpty()) {
+            if (const StoreError error = addTerms({u"customer_email"_s}, {filter.email.trimmed()});
+                error.isError())
+                return error;
+        }
+        if (!filter.customerName.trimmed().isEmpty()) {
+            if (const StoreError error =
+                    addTerms({u"customer_name"_s}, sql::searchTerms(filter.customerName));
+                error.isError())
+                return error;
+        }
+        if (!filter.description.trimmed().isEmpty()) {
+            if (const StoreError error = addTerms({u"description"_s}, sql::searchTerms(filter.description));
+                error.isError())
+                return error;
+        }
+        if (filter.amount)
+            m_where.add(u"amount = ?"_s, {*filter.amount});
+        if (filter.amountMin)
+            m_where.add(u"amount >= ?"_s, {*filter.amountMin});
+        if (filter.amountMax)
+            m_where.add(u"amount <= ?"_s, {*filter.amountMax});
+        if (!filter.currency.isEmpty())
+            m_where.add(u"currency = ?"_s, {sql::text(filter.currency.toLower())});
+        if (!filter.statuses.isEmpty()) {
+            QStringList marks;
+            QVariantList values;
+            for (const QString &status : filter.statuses) {
+                marks << u"?"_s;
+                values << sql::text(status);
+            }
+            m_where.add(u"status IN (%1)"_s.arg(marks.join(u", "_s)), values);
+        }
+        if (filter.createdFrom)
+            m_where.add(u"created >= ?"_s, {*filter.createdFrom});
+        if (filter.createdTo)
+            m_where.add(u"created < ?"_s, {*filter.createdTo});
+        if (!filter.till.isEmpty())
+            m_where.add(u"till = ?"_s, {sql::text(filter.till)});
+        if (!filter.cashier.isEmpty())
+            m_where.add(u"cashier = ?"_s, {sql::text(filter.cashier)});
+        if (!filter.orderRef.isEmpty())
+            m_where.add(u"order_ref = ?"_s, {sql::text(filter.orderRef)});
+        if (!filter.customerId.isEmpty())
+            m_where.add(u"customer_id = ?"_s, {sql::text(filter.customerId)});
+        if (!filter.text.trimmed().isEmpty())
+            return addQuickSearch(filter.text.trimmed());
+        return {};
+    }
+
+private:
+    StoreResult<bool> useFts()
+    {
+        if (!m_db.isSqlite())
+            return false;
+        if (!m_fts)
+            m_fts = Migrations::hasIndexedTextSearch(m_db).valueOr(false);
+        return *m_fts;
+    }
+
+    // Every term must be in one of `columns`. Appends to m_where.
+    StoreError addTerms(const QStringList &columns, const QStringList &terms)
+    {
+        QString clause;
+        QVariantList params;
+        if (const StoreError error = termsCondition(columns, terms, &clause, &params); error.isError())
+            return error;
+        if (!clause.isEmpty())
+            m_where.add(clause, params);
+        return {};
+    }
+
+    StoreError termsCondition(const QStringList &columns, const QStringList &terms, QString *clause,
+                              QVariantList *params)
+    {
+        const StoreResult<bool> fts = useFts();
+        if (!fts.ok())
+            return fts.error();
+        QStringList parts;
+        QStringList phrases;
+        for (const QString &term : terms) {
+            if (fts.value() && term.size() >= TrigramLength) {
+                // FTS5: a column filter per phrase ("customer_name : \"jen\""), or none for every column.
+                const QString phrase = sql::ftsPhrase(term);
+                phrases << (columns.size() == 1 ? columns.first() + u" : "_s + phrase : phrase);
+                continue;
+            }
+            QStringList anyColumn;
+            for (const QString &column : columns) {
+                anyColumn << u"%1 %2 ? ESCAPE '\\'"_s.arg(column, sql::likeOperator(m_db.dialect()));
+                *params << sql::containsPattern(term);
+            }
+            parts << u'(' + anyColumn.join(u" OR "_s) + u')';
+        }
+        if (!phrases.isEmpty()) {
+            parts.prepend(u"row_id IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?)"_s);
+            params->prepend(phrases.join(u" AND "_s));
+        }
+        *clause = parts.isEmpty() ? QString() : u'(' + parts.join(u" AND "_s) + u')';
+        return {};
+    }
+
+    StoreError addQuickSearch(const QString &text)
+    {
+        const QVariant exact = sql::text(text);
+        QString words;
+        QVariantList wordParams;
+        if (const StoreError error = termsCondition(TextColumns, sql::searchTerms(text), &words, &wordParams);
+            error.isError())
+            return error;
+        QVariantList params{exact, exact, exact, exact, exact, exact};
+        params << wordParams;
+        m_where.add(u"(id = ? OR latest_charge_id = ? OR customer_id = ? OR card_last4 = ? OR order_ref = ? "
+                    "OR id IN (SELECT payment_intent_id FROM refunds WHERE id = ?) OR %1)"_s.arg(words),
+                    params);
+        return {};
+    }
+
+    Database &m_db;
+    sql::Where &m_where;
+    std::optional<bool> m_fts;
+};
+
+} // namespace
+
+PaymentRepository::PaymentRepository(Database &db)
+    : m_db(db)
+{
+}
+
+StoreResult<UpsertOutcome> PaymentRepository::upsert(const QJsonObject &paymentIntent, qint64 observedAt)
+{
+    return sql::upsertOne(m_db, [&]() { return write(paymentIntent, observedAt); });
+}
+
+StoreResult<BatchResult> PaymentRepository::upsertMany(const QList<QJsonObject> &paymentIntents,
+                                                       qint64 observedAt)
+{
+    return sql::upsertBatch(m_db, paymentIntents,
+                            [&](const QJsonObject &json) { return write(json, observedAt); });
+}
+
+StoreResult<UpsertOutcome> PaymentRepository::write(const QJsonObject &json, qint64 observedAt)
+{
+    Payment payment;
+    QString parseError;
+    if (!stripe::StripeJson::parse(json, &payment, &parseError))
+        return sql::invalidData(parseError);
+
+    // Expanded objects first, so that refreshDerived() below finds them.
+    if (const QJsonValue charge = json.value(u"latest_charge"_s); charge.isObject()) {
+        const StoreResult<UpsertOutcome> written =
+            ChargeRepository(m_db).upsert(charge.toObject(), observedAt);
+        if (!written.ok())
+            return written.error();
+    }
+    if (const QJsonValue customer = json.value(u"customer"_s); customer.isObject()) {
+        const StoreResult<UpsertOutcome> written =
+            CustomerRepository(m_db).upsert(customer.toObject(), observedAt);
+        if (!written.ok())
+            return written.error();
+    }
+    if (const QJsonValue method = json.value(u"payment_method"_s); method.isObject()) {
+        const StoreResult<UpsertOutcome> written =
+            PaymentMethodRepository(m_db).upsert(method.toObject(), observedAt);
+        if (!written.ok())
+            return written.error();
+    }
+
+    const QString status = json.value(u"status"_s).toString();
+    const ObjectVersion version = ObjectVersion::ofPaymentIntent(
+        status, observedAt, payment.amountReceived.minorUnits(), !payment.lastPaymentError.isEmpty());
+    static const QString sqlText = sql::versionedUpsert(u"payments"_s, WrittenColumns);
+    const StoreResult<qint64> changed =
+        m_db.exec(sqlText, {
+                               sql::text(payment.id),
+                               sql::text(status),
+                               version.rank,
+                               version.progress,
+                               payment.amount.minorUnits(),
+                               payment.amountReceived.minorUnits(),
+                               payment.amountCapturable.minorUnits(),
+                               sql::text(payment.currency().code()),
+                               sql::seconds(payment.created),
+                               sql::text(payment.customerId),
+                               sql::text(payment.description),
+                               sql::text(payment.metadata.value(u"order_ref"_s)),
+                               sql::text(payment.metadata.value(u"kassa_till"_s)),
+                               sql::text(payment.metadata.value(u"kassa_cashier"_s)),
+                               sql::text(payment.paymentMethodId),
+                               sql::text(payment.latestChargeId),
+                               sql::text(json.value(u"capture_method"_s).toString()),
+                               sql::text(payment.lastPaymentError.code),
+                               sql::text(payment.lastPaymentError.declineCode),
+                               payment.livemode ? 1 : 0,
+                               observedAt,
+                               m_db.now(),
+                               sql::json(json),
+                           });
+    if (!changed.ok())
+        return changed.error();
+    if (changed.value() == 0)
+        return UpsertOutcome::Stale;
+    if (const StoreError error = refreshDerived(DerivedBy::PaymentId, payment.id); error.isError())
+        return error;
+    return UpsertOutcome::Applied;
+}
+
+StoreError PaymentRepository::refreshDerived(DerivedBy by, const QString &value)
+{
+    QString column;
+    switch (by) {
+    case DerivedBy::PaymentId:
+        column = u"id"_s;
+        break;
+    case DerivedBy::LatestChargeId:
+        column = u"latest_charge_id"_s;
+        break;
+    case DerivedBy::CustomerId:
+        column = u"customer_id"_s;
+        break;
+    case DerivedBy::PaymentMethodId:
+        column = u"payment_method_id"_s;
+        break;
+    }
+    if (value.isEmpty())
+        return {};
+    const QString sqlText =
+        u"UPDATE payments SET "
+        "customer_name = CASE WHEN customer_id = '' THEN '' ELSE COALESCE((SELECT c.name FROM customers c "
+        "WHERE "
+        "c.id = payments.customer_id), customer_name) END, "
+        "customer_email = CASE WHEN customer_id = '' THEN '' ELSE COALESCE((SELECT c.email FROM customers c "
+        "WHERE c.id = payments.customer_id), customer_email) END, "
+        "card_brand = COALESCE((SELECT NULLIF(ch.card_brand, '') FROM charges ch WHERE ch.id = "
+        "payments.latest_charge_id), (SELECT NULLIF(m.card_brand, '') FROM payment_methods m WHERE m.id = "
+        "payments.payment_method_id), card_brand), "
+        "card_last4 = COALESCE((SELECT NULLIF(ch.card_last4, '') FROM charges ch WHERE ch.id = "
+        "payments.latest_charge_id), (SELECT NULLIF(m.card_last4, '') FROM payment_methods m WHERE m.id = "
+        "payments.payment_method_id), card_last4), "
+        "amount_refunded = %1(COALESCE((SELECT ch.amount_refunded FROM charges ch WHERE ch.id = "
+        "payments.latest_charge_id), 0), COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE "
+        "r.payment_intent_id = payments.id AND r.status IN ('pending', 'requires_action', 'succeeded')), 0)) "
+        "WHERE %2 = ?"_s.arg(sql::greatest(m_db.dialect()), column);
+    const StoreResult<qint64> changed = m_db.exec(sqlText, {sql::text(value)});
+    return changed.ok() ? StoreError{} : changed.error();
+}
+
+StoreResult<std::optional<PaymentRow>> PaymentRepository::find(const QString &id)
+{
+    std::optional<PaymentRow> found;
+    const StoreError error = m_db.query(u"SELECT %1 FROM payments WHERE id = ?"_s.arg(SelectColumns),
+                                        {sql::text(id)}, [&found](const QSqlQuery &row) {
+                                            found = readRow(row);
+                                            return false;
+                                        });
+    if (error.isError())
+        return error;
+    return found;
+}
+
+StoreResult<std::optional<QJsonObject>> PaymentRepository::rawJson(const QString &id)
+{
+    return sql::loadRaw(m_db, u"payments"_s, id);
+}
+
+StoreResult<std::optional<Payment>> PaymentRepository::record(const QString &id)
+{
+    const StoreResult<std::optional<QJsonObject>> raw = rawJson(id);
+    if (!raw.ok())
+        return raw.error();
+    if (!raw.value())
+        return std::optional<Payment>();
+    Payment payment;
+    QString parseError;
+    if (!stripe::StripeJson::parse(*raw.value(), &payment, &parseError))
+        return sql::invalidData(parseError);
+    return std::optional<Payment>(payment);
+}
+
+StoreResult<std::optional<ObjectVersion>> PaymentRepository::version(const QString &id)
+{
+    return sql::loadVersion(m_db, u"payments"_s, id);
+}
+
+StoreResult<bool> PaymentRepository::holdsNewerThan(const QString &id, const ObjectVersion &incoming)
+{
+    return sql::holdsNewerThan(m_db, u"payments"_s, id, incoming);
+}
+
+StoreError PaymentRepository::pageQuery(const PaymentFilter &filter, const PageRequest &request,
+                                        QString *sqlText, QVariantList *params)
+{
+    sql::Where where;
+    FilterBuilder builder(m_db, where);
+    if (const StoreError error = builder.build(filter); error.isError())
+        return error;
+    const QString column = request.sort == SortKey::Amount ? u"amount"_s : u"created"_s;
+    sql::addKeyset(where, column, request);
+    *params = where.params;
+    *sqlText = u"SELECT %1 FROM payments"_s.arg(SelectColumns) + where.sql() +
+               sql::orderAndLimit(column, request, *params);
+    return {};
+}
+
+StoreResult<QString> PaymentRepository::explain(const PaymentFilter &filter, const PageRequest &request)
+{
+    if (!m_db.isSqlite())
+        return StoreError::make(StoreError::Kind::Query, u"explain() is for SQLite only"_s);
+    QString sqlText;
+    QVariantList params;
+    if (const StoreError error = pageQuery(filter, request, &sqlText, &params); error.isError())
+        return error;
+    QStringList plan;
+    const StoreError error =
+        m_db.query(u"EXPLAIN QUERY PLAN "_s + sqlText, params, [&plan](const QSqlQuery &row) {
+            plan << row.value(3).toString();
+            return true;
+        });
+    if (error.isError())
+        return error;
+    return plan.join(u'\n');
+}
+
+StoreResult<Page<PaymentRow>> PaymentRepository::page(const PaymentFilter &filter, const PageRequest &request)
+{
+    QString sqlText;
+    QVariantList params;
+    if (const StoreError error = pageQuery(filter, request, &sqlText, &params); error.isError())
+        return error;
+    Page<PaymentRow> page;
+    const StoreError error = m_db.query(sqlText, params, [&page](const QSqlQuery &row) {
+        page.rows.append(readRow(row));
+        return true;
+    });
+    if (error.isError())
+        return error;
+    if (page.rows.size() > sql::limitOf(request)) {
+        page.rows.removeLast();
+        const PaymentRow &last = page.rows.constLast();
+        page.next =
+            PageKey{request.sort == SortKey::Amount ? last.amount.minorUnits() : last.created, last.id};
+    }
+    return page;
+}
+
+StoreResult<qint64> PaymentRepository::count(const PaymentFilter &filter)
+{
+    sql::Where where;
+    FilterBuilder builder(m_db, where);
+    if (const StoreError error = builder.build(filter); error.isError())
+        return error;
+    const StoreResult<QVariant> n =
+        m_db.queryValue(u"SELECT COUNT(*) FROM payments"_s + where.sql(), where.params);
+    if (!n.ok())
+        return n.error();
+    return n.value().toLongLong();
+}
+
+} // namespace kassa::store

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/payment.h"
+#include "services/store/objectversion.h"
+#include "services/store/page.h"
+#include "services/store/paymentfilter.h"
+#include "services/store/paymentrow.h"
+#include "services/store/storeresult.h"
+#include "services/store/upsertresult.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QVariantList>
+
+#include <optional>
+
+namespace kassa::store {
+
+class Database;
+
+// Payments (Stripe PaymentIntents): written from Stripe JSON, never moving backwards (see
+// ObjectVersion), listed page by page by key and searched with indexes, for a million rows and more.
+//
+// Besides the PaymentIntent's own fields a payment row shows what lists need from other objects:
+// the customer's name and email, the card brand and last four digits of the latest charge (else of
+// the payment method), the amount refunded (the latest charge's amount_refunded, or the sum of the
+// refunds that are pending or succeeded when that is more), and order_ref, till and cashier from
+// metadata (order_ref, kassa_till, kassa_cashier). The other repositories keep these in step when they
+// write.
+//
+// Every method runs on the caller's open transaction when there is one, else in its own (writes) or
+// none (reads).
+class PaymentRepository
+{
+public:
+    // Which payments refreshDerived() recomputes.
+    enum class DerivedBy {
+        PaymentId,       // the payment itself
+        LatestChargeId,  // payments whose latest charge this is
+        CustomerId,      // payments of this customer
+        PaymentMethodId, // payments with this payment method
+    };
+
+    explicit PaymentRepository(Database &db);
+
+    // Writes a PaymentIntent. Expanded latest_charge, customer and payment_method objects are written
+    // too (through their repositories), in the same transaction. `observedAt`: when Stripe produced this
+    // state, Unix seconds (an event's created, or when the object was read from the API). Stale when the
+    // store holds a newer state; InvalidData when the JSON is not a PaymentIntent Kassa can read.
+    StoreResult<UpsertOutcome> upsert(const QJsonObject &paymentIntent, qint64 observedAt);
+    // Many in one transaction, with the prepared statements reused: the way to ingest a backfill page.
+    // Objects that cannot be read are rejected one by one (BatchResult::rejections); an SQL error writes
+    // nothing of the batch.
+    StoreResult<BatchResult> upsertMany(const QList<QJsonObject> &paymentIntents, qint64 observedAt);
+
+    StoreResult<std::optional<PaymentRow>> find(const QString &id);
+    // The PaymentIntent as Stripe sent it last.
+    StoreResult<std::optional<QJsonObject>> rawJson(const QString &id);
+    // The same, read into the core record.
+    StoreResult<std::optional<Payment>> record(const QString &id);
+    StoreResult<std::optional<ObjectVersion>> version(const QString &id);
+    // True when the store holds a state of `id` that `incoming` does not supersede: the caller's copy is
+    // stale, and it should re-fetch the object rather than apply it. False when nothing is held.
+    StoreResult<bool> holdsNewerThan(const QString &id, const ObjectVersion &incoming);
+
+    // One page of the payments that `filter` covers, sorted by request.sort (created or amount, then
+    // id) in request.order, starting after request.after.
+    StoreResult<Page<PaymentRow>> page(const PaymentFilter &filter, const PageRequest &request);
+    StoreResult<qint64> count(const PaymentFilter &filter);
+    // SQLite only (a diagnostic for tests and benchmarks): EXPLAIN QUERY PLAN of what page() runs, one
+    // line per step ("SEARCH payments USING INDEX payments_status (status=? AND created<?)").
+    StoreResult<QString> explain(const PaymentFilter &filter, const PageRequest &request);
+
+    // Recomputes the denormalised columns (customer name and email, card brand and last4, amount
+    // refunded) of the payments that `by` selects. The other repositories call it after they write.
+    StoreError refreshDerived(DerivedBy by, const QString &value);
+
+private:
+    StoreResult<UpsertOutcome> write(const QJsonObject &json, qint64 observedAt);
+    StoreError pageQuery(const PaymentFilter &filter, const PageRequest &request, QString *sqlText,
+                         QVariantList *params);
+    Database &m_db;
+};
+
+} // namespace kassa::store
