@@ -5,6 +5,7 @@
 #include "app/cli/customercommands.h"
 #include "app/cli/eventcommands.h"
 #include "app/cli/paymentcommands.h"
+#include "app/cli/synccommands.h"
 #include "app/cli/terminalcommands.h"
 
 #include <QFile>
@@ -39,7 +40,8 @@ Global options:
   --api-key-stdin     read the secret or restricted key (sk_.../rk_...) from the first line of stdin
   --json              print each Stripe object as one JSON line
   --profile NAME      the profile whose settings to use (default "default")
-  --data-dir DIR      Kassa's data folder
+  --data-dir DIR      Kassa's data folder (the local store is DIR/kassa.sqlite)
+  --database URL      the store in PostgreSQL instead: postgresql://user@host:port/dbname
   --verbose           log each request (method, path, status, Request-Id; never keys or bodies)
   --help, --version
 
@@ -52,7 +54,19 @@ Commands:
                       create a PaymentIntent; with --payment-method it is confirmed at once
   capture PI [--amount A]            capture (all that is capturable, or A)
   cancel PI [--reason R]
-  payments list [--limit N] [--customer C] [--search QUERY] | payments show PI
+  pay ... --order-ref REF (with --data-dir or --database)
+                      through the outbox: exactly once per order, recorded in the store
+  payments list [--limit N] [--status S] [--search TEXT] | payments show PI
+                      with --data-dir or --database: from the local store; else, or with --remote,
+                      at Stripe ([--customer C] [--search QUERY])
+  recover [--stale-after SECONDS] [--rounds N]
+                      send the outbox's unfinished calls again with their idempotency keys
+  sync [--backfill] [--follow] [--interval SECONDS]
+                      apply Stripe's events to the store (--backfill first reads every payment,
+                      refund, customer and saved card; --follow keeps polling)
+  export csv [--from DATE] [--to DATE] FILE    payments of the store as CSV
+  webhook serve --secret-stdin [--listen 127.0.0.1:PORT]   receive webhooks into the store
+  webhook register URL [--events a,b]   create a webhook endpoint; prints its secret once
   refund PI [--amount A] [--reason duplicate|fraudulent|requested_by_customer]
   refunds list [--limit N] | refunds show RE
   customers create [--email E] [--name N] [--phone P] | customers list [--email E] [--search Q]
@@ -83,6 +97,7 @@ void CliRunner::start()
     QStringList rest = m_arguments.mid(1);
     QString apiBase = QProcessEnvironment::systemEnvironment().value(u"KASSA_API_BASE"_s);
     bool keyFromStdin = false;
+    StoreLocation storeLocation;
     // Global options come before the command.
     while (!rest.isEmpty() && (rest.first().startsWith(u"--"_s) || rest.first() == u"-h"_s)) {
         const QString option = rest.takeFirst();
@@ -120,8 +135,12 @@ void CliRunner::start()
             keyFromStdin = true;
         } else if (valueOf(u"--api-base"_s, &value)) {
             apiBase = value;
-        } else if (valueOf(u"--profile"_s, &value) || valueOf(u"--data-dir"_s, &value)) {
-            // Used by the store and the keychain; nothing to do for Stripe calls yet.
+        } else if (valueOf(u"--data-dir"_s, &value)) {
+            storeLocation.dataDir = value;
+        } else if (valueOf(u"--database"_s, &value)) {
+            storeLocation.databaseUrl = value;
+        } else if (valueOf(u"--profile"_s, &value)) {
+            // Used by the keychain; nothing to do for Stripe calls yet.
         } else {
             if (!m_session->isFinished())
                 m_session->usage(u"unknown global option %1"_s.arg(option));
@@ -135,9 +154,10 @@ void CliRunner::start()
         return;
     }
     const QString command = rest.takeFirst();
-    static const QStringList Commands{
-        u"pay"_s,     u"capture"_s, u"cancel"_s,  u"payments"_s, u"refund"_s,  u"refunds"_s, u"customers"_s,
-        u"methods"_s, u"events"_s,  u"readers"_s, u"checkout"_s, u"balance"_s, u"webhook"_s};
+    static const QStringList Commands{u"pay"_s,     u"capture"_s, u"cancel"_s,    u"payments"_s,
+                                      u"refund"_s,  u"refunds"_s, u"customers"_s, u"methods"_s,
+                                      u"events"_s,  u"readers"_s, u"checkout"_s,  u"balance"_s,
+                                      u"webhook"_s, u"recover"_s, u"sync"_s,      u"export"_s};
     // Usage mistakes are reported before anything else (the key, stdin, the network).
     if (!Commands.contains(command)) {
         m_session->usage(u"unknown command '%1'"_s.arg(command));
@@ -148,7 +168,12 @@ void CliRunner::start()
         m_session->finish(ExitOk);
         return;
     }
-    const bool needsStripe = command != u"webhook"_s;
+    // Without a key: webhook verify|sign and serve (serve then re-fetches nothing), export, and payments
+    // read from the local store.
+    const bool readsStoreOnly =
+        command == u"export"_s ||
+        (command == u"payments"_s && storeLocation.isSet() && !rest.contains(u"--remote"_s));
+    const bool needsStripe = (command != u"webhook"_s || rest.value(0) == u"register"_s) && !readsStoreOnly;
     if (needsStripe) {
         if (!apiBase.isEmpty()) {
             const QUrl url(apiBase, QUrl::StrictMode);
@@ -180,6 +205,9 @@ void CliRunner::start()
         }
         m_session->client().setApiKey(key);
     }
+    if (SyncCommands::run(*m_session, command, rest, storeLocation))
+        return;
+    rest.removeAll(u"--remote"_s);
     if (PaymentCommands::run(*m_session, command, rest) || CustomerCommands::run(*m_session, command, rest) ||
         TerminalCommands::run(*m_session, command, rest) || EventCommands::run(*m_session, command, rest))
         return;

@@ -125,14 +125,28 @@ StoreResult<QList<OutboxEntry>> OutboxRepository::claimWhere(const QString &cond
     const qint64 staleBefore = now - std::max<qint64>(staleAfterSeconds, 0);
     const QString claimable = u"(state = 'pending' OR (state = 'sending' AND claimed_at < ?))"_s;
     // The outer condition is checked again on the row as it is when the UPDATE reaches it (PostgreSQL
-    // re-evaluates it after waiting for a concurrent claim), so a row is never claimed twice.
-    const QString sqlText =
-        u"UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, "
-        "updated_at = ? WHERE %1 AND id IN (SELECT id FROM outbox WHERE %1 AND %2 ORDER BY id LIMIT ?%3) "
-        "RETURNING %4"_s.arg(claimable, condition,
-                             m_db.isPostgres() ? u" FOR UPDATE SKIP LOCKED"_s : QString(), SelectColumns);
-    QVariantList params{sql::text(owner), now, now, staleBefore, staleBefore};
-    params << conditionParams << qint64(std::max(limit, 1));
+    // re-evaluates it after waiting for a concurrent claim), so a row is never claimed twice. On
+    // PostgreSQL the candidates are picked once, in a materialised CTE: a sub-select with SKIP LOCKED
+    // inside the UPDATE's WHERE may be run again and lock more rows than its LIMIT.
+    QString sqlText;
+    QVariantList params;
+    if (m_db.isPostgres()) {
+        sqlText =
+            u"WITH c AS MATERIALIZED (SELECT id FROM outbox WHERE %1 AND %2 ORDER BY id LIMIT ? "
+            "FOR UPDATE SKIP LOCKED) "
+            "UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, "
+            "updated_at = ? WHERE id IN (SELECT id FROM c) AND %1 RETURNING %3"_s.arg(claimable, condition,
+                                                                                      SelectColumns);
+        params << staleBefore << conditionParams << qint64(std::max(limit, 1)) << sql::text(owner) << now
+               << now << staleBefore;
+    } else {
+        sqlText =
+            u"UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, "
+            "updated_at = ? WHERE %1 AND id IN (SELECT id FROM outbox WHERE %1 AND %2 ORDER BY id LIMIT ?) "
+            "RETURNING %3"_s.arg(claimable, condition, SelectColumns);
+        params << sql::text(owner) << now << now << staleBefore << staleBefore << conditionParams
+               << qint64(std::max(limit, 1));
+    }
     QList<OutboxEntry> claimed;
     const StoreError error = Transaction::run(m_db, [&]() -> StoreError {
         return m_db.query(sqlText, params, [&claimed](const QSqlQuery &row) {

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "synctestsupport.h"
+
+#include "services/store/migrations.h"
+#include "services/stripe/stripepager.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+
+using namespace Qt::StringLiterals;
+
+namespace kassa::sync::test {
+
+bool SyncFixture::setUp(const QString &backend, QString *message, bool *skip)
+{
+    *skip = false;
+    const store::test::TestStore::Status status = store.create(backend, message);
+    if (status != store::test::TestStore::Status::Ready) {
+        *skip = status == store::test::TestStore::Status::Skip;
+        return false;
+    }
+    store::StoreResult<std::unique_ptr<store::Database>> opened = store.open();
+    if (!opened.ok()) {
+        *message = opened.error().toString();
+        return false;
+    }
+    db = std::move(opened).value();
+    const store::StoreError migrated = store::Migrations::migrate(*db);
+    if (migrated.isError()) {
+        *message = migrated.toString();
+        return false;
+    }
+    simulator = std::make_unique<sim::Simulator>();
+    if (!simulator->listen()) {
+        *message = simulator->errorString();
+        return false;
+    }
+    stripe::StripeClient::Options options;
+    options.apiBase = simulator->baseUrl();
+    client = std::make_unique<stripe::StripeClient>(network, options);
+    client->setApiKey(QString::fromLatin1(TestApiKey));
+    client->setRate(1000);
+    return true;
+}
+
+QUrl SyncFixture::simUrl() const
+{
+    return simulator->baseUrl();
+}
+
+QList<QJsonObject> listAll(stripe::StripeClient &client, const QString &path, const QStringList &expand)
+{
+    stripe::StripeParams params;
+    params.add(u"limit"_s, 100);
+    for (const QString &e : expand)
+        params.expand(e);
+    stripe::StripePager pager(client, stripe::StripeRequest::get(path, params));
+    QList<QJsonObject> out;
+    QObject::connect(&pager, &stripe::StripePager::page, [&out](const QJsonArray &items) {
+        for (const QJsonValue &item : items)
+            out.append(item.toObject());
+    });
+    bool failed = false;
+    QObject::connect(&pager, &stripe::StripePager::finished,
+                     [&failed](const stripe::StripeError &error) { failed = error.isError(); });
+    QSignalSpy finished(&pager, &stripe::StripePager::finished);
+    pager.start();
+    if (!finished.wait(60'000) || failed)
+        return {};
+    return out;
+}
+
+} // namespace kassa::sync::test
