@@ -143,15 +143,8 @@ StoreResult<UpsertOutcome> ChargeRepository::write(const QJsonObject &json, qint
 
 StoreResult<std::optional<ChargeRow>> ChargeRepository::find(const QString &id)
 {
-    std::optional<ChargeRow> found;
-    const StoreError error = m_db.query(u"SELECT %1 FROM charges WHERE id = ?"_s.arg(SelectColumns),
-                                        {sql::text(id)}, [&found](const QSqlQuery &row) {
-                                            found = readRow(row);
-                                            return false;
-                                        });
-    if (error.isError())
-        return error;
-    return found;
+    return sql::firstRow<ChargeRow>(m_db, u"SELECT %1 FROM charges WHERE id = ?"_s.arg(SelectColumns),
+                                    {sql::text(id)}, readRow);
 }
 
 StoreResult<std::optional<QJsonObject>> ChargeRepository::rawJson(const QString &id)
@@ -161,17 +154,11 @@ StoreResult<std::optional<QJsonObject>> ChargeRepository::rawJson(const QString 
 
 StoreResult<QList<ChargeRow>> ChargeRepository::forPayment(const QString &paymentIntentId)
 {
-    QList<ChargeRow> rows;
-    const StoreError error =
-        m_db.query(u"SELECT %1 FROM charges WHERE payment_intent_id = ? ORDER BY created DESC, id DESC"_s.arg(
-                       SelectColumns),
-                   {sql::text(paymentIntentId)}, [&rows](const QSqlQuery &row) {
-                       rows.append(readRow(row));
-                       return true;
-                   });
-    if (error.isError())
-        return error;
-    return rows;
+    return sql::allRows<ChargeRow>(
+        m_db,
+        u"SELECT %1 FROM charges WHERE payment_intent_id = ? ORDER BY created DESC, id DESC"_s.arg(
+            SelectColumns),
+        {sql::text(paymentIntentId)}, readRow);
 }
 
 StoreResult<std::optional<ObjectVersion>> ChargeRepository::version(const QString &id)

@@ -126,15 +126,8 @@ StoreResult<UpsertOutcome> CustomerRepository::write(const QJsonObject &json, qi
 
 StoreResult<std::optional<CustomerRow>> CustomerRepository::find(const QString &id)
 {
-    std::optional<CustomerRow> found;
-    const StoreError error = m_db.query(u"SELECT %1 FROM customers WHERE id = ?"_s.arg(SelectColumns),
-                                        {sql::text(id)}, [&found](const QSqlQuery &row) {
-                                            found = readRow(row);
-                                            return false;
-                                        });
-    if (error.isError())
-        return error;
-    return found;
+    return sql::firstRow<CustomerRow>(m_db, u"SELECT %1 FROM customers WHERE id = ?"_s.arg(SelectColumns),
+                                      {sql::text(id)}, readRow);
 }
 
 StoreResult<std::optional<QJsonObject>> CustomerRepository::rawJson(const QString &id)

@@ -225,15 +225,8 @@ StoreResult<bool> OutboxRepository::abandon(qint64 id, const QString &reason)
 StoreResult<QList<OutboxEntry>> OutboxRepository::select(const QString &whereAndOrder,
                                                          const QVariantList &params)
 {
-    QList<OutboxEntry> rows;
-    const StoreError error = m_db.query(u"SELECT %1 FROM outbox "_s.arg(SelectColumns) + whereAndOrder,
-                                        params, [&rows](const QSqlQuery &row) {
-                                            rows.append(readRow(row));
-                                            return true;
-                                        });
-    if (error.isError())
-        return error;
-    return rows;
+    return sql::allRows<OutboxEntry>(m_db, u"SELECT %1 FROM outbox "_s.arg(SelectColumns) + whereAndOrder,
+                                     params, readRow);
 }
 
 StoreResult<std::optional<OutboxEntry>> OutboxRepository::find(qint64 id)

@@ -110,15 +110,8 @@ StoreResult<UpsertOutcome> PaymentMethodRepository::write(const QJsonObject &jso
 
 StoreResult<std::optional<PaymentMethodRow>> PaymentMethodRepository::find(const QString &id)
 {
-    std::optional<PaymentMethodRow> found;
-    const StoreError error = m_db.query(u"SELECT %1 FROM payment_methods WHERE id = ?"_s.arg(SelectColumns),
-                                        {sql::text(id)}, [&found](const QSqlQuery &row) {
-                                            found = readRow(row);
-                                            return false;
-                                        });
-    if (error.isError())
-        return error;
-    return found;
+    return sql::firstRow<PaymentMethodRow>(
+        m_db, u"SELECT %1 FROM payment_methods WHERE id = ?"_s.arg(SelectColumns), {sql::text(id)}, readRow);
 }
 
 StoreResult<std::optional<QJsonObject>> PaymentMethodRepository::rawJson(const QString &id)

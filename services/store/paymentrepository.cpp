@@ -358,15 +358,8 @@ StoreError PaymentRepository::refreshDerived(DerivedBy by, const QString &value)
 
 StoreResult<std::optional<PaymentRow>> PaymentRepository::find(const QString &id)
 {
-    std::optional<PaymentRow> found;
-    const StoreError error = m_db.query(u"SELECT %1 FROM payments WHERE id = ?"_s.arg(SelectColumns),
-                                        {sql::text(id)}, [&found](const QSqlQuery &row) {
-                                            found = readRow(row);
-                                            return false;
-                                        });
-    if (error.isError())
-        return error;
-    return found;
+    return sql::firstRow<PaymentRow>(m_db, u"SELECT %1 FROM payments WHERE id = ?"_s.arg(SelectColumns),
+                                     {sql::text(id)}, readRow);
 }
 
 StoreResult<std::optional<QJsonObject>> PaymentRepository::rawJson(const QString &id)

@@ -132,15 +132,8 @@ StoreResult<UpsertOutcome> RefundRepository::write(const QJsonObject &json, qint
 
 StoreResult<std::optional<RefundRow>> RefundRepository::find(const QString &id)
 {
-    std::optional<RefundRow> found;
-    const StoreError error = m_db.query(u"SELECT %1 FROM refunds WHERE id = ?"_s.arg(SelectColumns),
-                                        {sql::text(id)}, [&found](const QSqlQuery &row) {
-                                            found = readRow(row);
-                                            return false;
-                                        });
-    if (error.isError())
-        return error;
-    return found;
+    return sql::firstRow<RefundRow>(m_db, u"SELECT %1 FROM refunds WHERE id = ?"_s.arg(SelectColumns),
+                                    {sql::text(id)}, readRow);
 }
 
 StoreResult<std::optional<QJsonObject>> RefundRepository::rawJson(const QString &id)
@@ -150,17 +143,11 @@ StoreResult<std::optional<QJsonObject>> RefundRepository::rawJson(const QString 
 
 StoreResult<QList<RefundRow>> RefundRepository::forPayment(const QString &paymentIntentId)
 {
-    QList<RefundRow> rows;
-    const StoreError error =
-        m_db.query(u"SELECT %1 FROM refunds WHERE payment_intent_id = ? ORDER BY created DESC, id DESC"_s.arg(
-                       SelectColumns),
-                   {sql::text(paymentIntentId)}, [&rows](const QSqlQuery &row) {
-                       rows.append(readRow(row));
-                       return true;
-                   });
-    if (error.isError())
-        return error;
-    return rows;
+    return sql::allRows<RefundRow>(
+        m_db,
+        u"SELECT %1 FROM refunds WHERE payment_intent_id = ? ORDER BY created DESC, id DESC"_s.arg(
+            SelectColumns),
+        {sql::text(paymentIntentId)}, readRow);
 }
 
 StoreResult<Page<RefundRow>> RefundRepository::page(const RefundFilter &filter, const PageRequest &request)

@@ -11,8 +11,11 @@
 #include "services/store/transaction.h"
 #include "services/store/upsertresult.h"
 
+#include "services/store/database.h"
+
 #include <QJsonObject>
 #include <QList>
+#include <QSqlQuery>
 #include <QString>
 #include <QStringList>
 #include <QVariant>
@@ -87,6 +90,35 @@ StoreResult<bool> holdsNewerThan(Database &db, const QString &table, const QStri
 StoreResult<std::optional<QJsonObject>> loadRaw(Database &db, const QString &table, const QString &id);
 // Unix seconds of a QDateTime, 0 for a null one.
 qint64 seconds(const QDateTime &time);
+
+// The first row of a query read by `read`, or nothing.
+template<typename Row, typename Read>
+StoreResult<std::optional<Row>> firstRow(Database &db, const QString &sql, const QVariantList &params,
+                                         Read &&read)
+{
+    std::optional<Row> found;
+    const StoreError error = db.query(sql, params, [&](const QSqlQuery &row) {
+        found = read(row);
+        return false;
+    });
+    if (error.isError())
+        return error;
+    return found;
+}
+
+// Every row of a query, each read by `read`.
+template<typename Row, typename Read>
+StoreResult<QList<Row>> allRows(Database &db, const QString &sql, const QVariantList &params, Read &&read)
+{
+    QList<Row> rows;
+    const StoreError error = db.query(sql, params, [&](const QSqlQuery &row) {
+        rows.append(read(row));
+        return true;
+    });
+    if (error.isError())
+        return error;
+    return rows;
+}
 
 // upsert(): `write` (one object, no transaction handling) in the caller's transaction or its own.
 template<typename Write>
