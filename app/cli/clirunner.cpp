@@ -40,7 +40,8 @@ Global options:
   --api-key-stdin     read the secret or restricted key (sk_.../rk_...) from the first line of stdin
   --json              print each Stripe object as one JSON line
   --profile NAME      the profile whose settings to use (default "default")
-  --data-dir DIR      Kassa's data folder (the local store is DIR/kassa.sqlite)
+  --data-dir DIR      Kassa's data folder, shared with the console: the local store is
+                      DIR/kassa.sqlite (default: $KASSA_DATA_DIR, else ~/.local/share/kassa)
   --database URL      the store in PostgreSQL instead: postgresql://user@host:port/dbname
   --verbose           log each request (method, path, status, Request-Id; never keys or bodies)
   --help, --version
@@ -51,21 +52,21 @@ The API address: --api-base, else the environment variable KASSA_API_BASE.
 Commands:
   pay --amount 12.50 --currency usd [--payment-method pm_...] [--customer cus_...]
       [--description TEXT] [--order-ref REF] [--capture automatic|manual] [--return-url URL]
-                      create a PaymentIntent; with --payment-method it is confirmed at once
+                      create a PaymentIntent; with --payment-method it is confirmed at once;
+                      with --order-ref an order is charged once, however often it is run
   capture PI [--amount A]            capture (all that is capturable, or A)
   cancel PI [--reason R]
-  pay ... --order-ref REF (with --data-dir or --database)
-                      through the outbox: exactly once per order, recorded in the store
   payments list [--limit N] [--status S] [--search TEXT] | payments show PI
-                      with --data-dir or --database: from the local store; else, or with --remote,
-                      at Stripe ([--customer C] [--search QUERY])
+                      from the local store; with --remote at Stripe ([--customer C]
+                      [--search QUERY])
   recover [--stale-after SECONDS] [--rounds N]
                       send the outbox's unfinished calls again with their idempotency keys
   sync [--backfill] [--follow] [--interval SECONDS]
                       apply Stripe's events to the store (--backfill first reads every payment,
                       refund, customer and saved card; --follow keeps polling)
   export csv [--from DATE] [--to DATE] FILE    payments of the store as CSV
-  webhook serve --secret-stdin [--listen 127.0.0.1:PORT]   receive webhooks into the store
+  webhook serve --secret-stdin [--listen 127.0.0.1:PORT] [--rate-limit N]
+                      receive webhooks into the store (N requests/s per address, default 100, 0: off)
   webhook register URL [--events a,b]   create a webhook endpoint; prints its secret once
   refund PI [--amount A] [--reason duplicate|fraudulent|requested_by_customer]
   refunds list [--limit N] | refunds show RE
@@ -82,6 +83,9 @@ Commands:
   webhook sign --secret-stdin --payload FILE [--timestamp UNIX_TIME]
 
 Every command that changes something takes --idempotency-key KEY (default: a new one per run).
+pay, capture, cancel, refund and methods attach|detach|default go through the store's outbox: the
+call is saved with its key before it is sent, so `recover` can settle it after a crash or lost
+connection without charging twice.
 Amounts are written with a dot: 12.50 (usd), 1200 (jpy), 1.250 (kwd). --limit 0 lists everything.
 
 Exit codes:
@@ -97,7 +101,7 @@ void CliRunner::start()
     QStringList rest = m_arguments.mid(1);
     QString apiBase = QProcessEnvironment::systemEnvironment().value(u"KASSA_API_BASE"_s);
     bool keyFromStdin = false;
-    StoreLocation storeLocation;
+    StoreLocation storeLocation; // empty: DatabaseConfig::defaultDataDir()
     // Global options come before the command.
     while (!rest.isEmpty() && (rest.first().startsWith(u"--"_s) || rest.first() == u"-h"_s)) {
         const QString option = rest.takeFirst();
@@ -171,8 +175,7 @@ void CliRunner::start()
     // Without a key: webhook verify|sign and serve (serve then re-fetches nothing), export, and payments
     // read from the local store.
     const bool readsStoreOnly =
-        command == u"export"_s ||
-        (command == u"payments"_s && storeLocation.isSet() && !rest.contains(u"--remote"_s));
+        command == u"export"_s || (command == u"payments"_s && !rest.contains(u"--remote"_s));
     const bool needsStripe = (command != u"webhook"_s || rest.value(0) == u"register"_s) && !readsStoreOnly;
     if (needsStripe) {
         if (!apiBase.isEmpty()) {
@@ -205,7 +208,8 @@ void CliRunner::start()
         }
         m_session->client().setApiKey(key);
     }
-    if (SyncCommands::run(*m_session, command, rest, storeLocation))
+    m_session->setStoreLocation(storeLocation);
+    if (SyncCommands::run(*m_session, command, rest))
         return;
     rest.removeAll(u"--remote"_s);
     if (PaymentCommands::run(*m_session, command, rest) || CustomerCommands::run(*m_session, command, rest) ||

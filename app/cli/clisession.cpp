@@ -2,9 +2,14 @@
 
 #include "app/cli/cliexit.h"
 #include "app/cli/cliformatter.h"
+#include "services/store/database.h"
+#include "services/store/databaseconfig.h"
+#include "services/store/migrations.h"
 #include "services/stripe/declinemessages.h"
 #include "services/stripe/stripepager.h"
+#include "services/sync/outbox.h"
 
+#include <QDir>
 #include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
@@ -17,6 +22,101 @@ CliSession::CliSession(QTextStream &out, QTextStream &err, QObject *parent)
     , m_err(err)
     , m_client(new stripe::StripeClient(m_network, this))
 {
+}
+
+CliSession::~CliSession()
+{
+    // What commands built on the store and the client (outbox, poller, receiver) goes before them.
+    const QObjectList children = this->children();
+    for (QObject *child : children) {
+        if (child != m_client)
+            delete child;
+    }
+    delete m_client;
+    m_store.reset();
+}
+
+store::Database *CliSession::store()
+{
+    if (m_store)
+        return m_store.get();
+    store::DatabaseConfig config;
+    if (!m_storeLocation.databaseUrl.isEmpty()) {
+        const store::StoreResult<store::DatabaseConfig> parsed =
+            store::DatabaseConfig::fromUrl(m_storeLocation.databaseUrl);
+        if (!parsed.ok()) {
+            usage(u"--database: "_s + parsed.error().message);
+            return nullptr;
+        }
+        config = parsed.value();
+    } else {
+        config = store::DatabaseConfig::sqlite(
+            m_storeLocation.dataDir.isEmpty() ? store::DatabaseConfig::defaultSqlitePath()
+                                              : QDir(m_storeLocation.dataDir).filePath(u"kassa.sqlite"_s));
+    }
+    store::StoreResult<std::unique_ptr<store::Database>> opened = store::Database::open(config);
+    if (!opened.ok()) {
+        m_err << "kassa-cli: cannot open the store " << config.toDisplayString() << ": "
+              << opened.error().toString()
+              << "\n(choose another place with --data-dir DIR or --database URL)\n";
+        finish(ExitFailure);
+        return nullptr;
+    }
+    std::unique_ptr<store::Database> db = std::move(opened).value();
+    const store::StoreError migrated = store::Migrations::migrate(*db);
+    if (migrated.isError()) {
+        m_err << "kassa-cli: cannot prepare the store " << config.toDisplayString() << ": "
+              << migrated.toString() << '\n';
+        finish(ExitFailure);
+        return nullptr;
+    }
+    m_store = std::move(db);
+    return m_store.get();
+}
+
+void CliSession::submit(const QString &op, const stripe::StripeRequest &request, const QString &orderRef,
+                        const std::function<void(const QJsonObject &)> &onSuccess)
+{
+    store::Database *db = store();
+    if (!db)
+        return;
+    auto *outbox = new sync::Outbox(*db, *m_client, this);
+    outbox->submit(op, request, orderRef, [this, onSuccess](const sync::OutboxResult &result) {
+        switch (result.outcome) {
+        case sync::OutboxResult::Outcome::Done:
+            onSuccess(result.response.json);
+            return;
+        case sync::OutboxResult::Outcome::Earlier:
+            m_err << "kassa-cli: order " << result.entry.orderRef
+                  << " already has an attempt, not charged again: " << describeOutboxEntry(result.entry)
+                  << '\n';
+            if (!result.entry.responseBody.isEmpty())
+                print(QJsonDocument::fromJson(result.entry.responseBody).object());
+            finish(ExitOk);
+            return;
+        case sync::OutboxResult::Outcome::Failed:
+            printError(result.response.error);
+            finish(exitCodeFor(result.response.error.kind));
+            return;
+        case sync::OutboxResult::Outcome::Unknown:
+            m_err << "kassa-cli: outcome unknown (" << result.error
+                  << "); the call stays in the outbox: run kassa-cli recover\n";
+            finish(result.response.error.isError() ? exitCodeFor(result.response.error.kind) : ExitFailure);
+            return;
+        case sync::OutboxResult::Outcome::StoreError:
+            m_err << "kassa-cli: store: " << result.error << '\n';
+            finish(ExitFailure);
+            return;
+        }
+    });
+}
+
+QString CliSession::describeOutboxEntry(const store::OutboxEntry &entry)
+{
+    return u"%1 %2 order=%3 key=%4 state=%5 object=%6 attempts=%7"_s.arg(
+        entry.op, entry.path, entry.orderRef.isEmpty() ? u"-"_s : entry.orderRef, entry.idempotencyKey,
+        store::outboxStateName(entry.state), entry.objectId.isEmpty() ? u"-"_s : entry.objectId,
+        QString::number(entry.attempts));
 }
 
 void CliSession::call(const stripe::StripeRequest &request,

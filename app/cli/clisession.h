@@ -9,8 +9,22 @@
 #include <QTextStream>
 
 #include <functional>
+#include <memory>
+
+namespace kassa::store {
+class Database;
+struct OutboxEntry;
+} // namespace kassa::store
 
 namespace kassa::cli {
+
+// Where the local store is: --data-dir DIR (kassa.sqlite in it) or --database postgresql://...; neither:
+// kassa.sqlite in DatabaseConfig::defaultDataDir(), the folder the console uses too.
+struct StoreLocation
+{
+    QString dataDir;
+    QString databaseUrl;
+};
 
 // What every kassa-cli command works with: the Stripe client, the output mode, and the way to end.
 class CliSession : public QObject
@@ -18,6 +32,7 @@ class CliSession : public QObject
     Q_OBJECT
 public:
     CliSession(QTextStream &out, QTextStream &err, QObject *parent = nullptr);
+    ~CliSession() override;
 
     stripe::StripeClient &client() { return *m_client; }
     void setJson(bool json) { m_json = json; }
@@ -29,6 +44,13 @@ public:
     // finishes with its exit code.
     void call(const stripe::StripeRequest &request,
               const std::function<void(const QJsonObject &)> &onSuccess);
+    // A call that moves money or changes a saved card (ARCHITECTURE.md §2): written to the store's outbox
+    // with its idempotency key and committed, then sent; the answer is recorded with the object. With an
+    // order ref and op Outbox::OpCreatePayment an order is charged once: an earlier attempt is shown,
+    // not repeated. On success calls onSuccess with the object; otherwise prints what happened (a
+    // decline, an unknown outcome that `recover` settles) and finishes.
+    void submit(const QString &op, const stripe::StripeRequest &request, const QString &orderRef,
+                const std::function<void(const QJsonObject &)> &onSuccess);
     // Every item of a list or search, up to maxItems (0: all), printed; then finishes.
     void listAll(const stripe::StripeRequest &firstPage, int maxItems);
     // One object: a JSON line with --json, else one human line.
@@ -39,6 +61,14 @@ public:
     void finish(int exitCode);
     bool isFinished() const { return m_finished; }
 
+    void setStoreLocation(const StoreLocation &location) { m_storeLocation = location; }
+    const StoreLocation &storeLocation() const { return m_storeLocation; }
+    // The local store, opened and migrated on first use. Null (after printing why and finishing with
+    // ExitFailure, or ExitUsage for a malformed --database) when it cannot be opened.
+    store::Database *store();
+    // One line about an outbox row: op, path, order, key, state, object, attempts.
+    static QString describeOutboxEntry(const store::OutboxEntry &entry);
+
 signals:
     void finished(int exitCode);
 
@@ -47,6 +77,8 @@ private:
     QTextStream &m_err;
     QNetworkAccessManager m_network;
     stripe::StripeClient *m_client;
+    StoreLocation m_storeLocation;
+    std::unique_ptr<store::Database> m_store;
     bool m_json = false;
     bool m_finished = false;
 };

@@ -5,6 +5,7 @@
 #include "app/cli/clisession.h"
 #include "services/stripe/resources/customers.h"
 #include "services/stripe/resources/paymentmethods.h"
+#include "services/sync/outbox.h"
 
 using namespace Qt::StringLiterals;
 
@@ -66,12 +67,20 @@ void methods(CliSession &s, const QStringList &arguments)
     const QString key = args.value(u"idempotency-key"_s);
     if (sub == u"list"_s && p.size() == 1)
         return s.listAll(PaymentMethods::list(p.at(0), args.value(u"type"_s)), 0);
+    // Changes to saved cards go through the outbox, like payments.
+    const auto submit = [&s](const char *op, const StripeRequest &request) {
+        s.submit(QString::fromLatin1(op), request, {}, [&s](const QJsonObject &object) {
+            s.print(object);
+            s.finish(ExitOk);
+        });
+    };
     if (sub == u"attach"_s && p.size() == 2)
-        return printAndFinish(s, PaymentMethods::attach(p.at(1), p.at(0), key));
+        return submit(sync::Outbox::OpAttachPaymentMethod, PaymentMethods::attach(p.at(1), p.at(0), key));
     if (sub == u"detach"_s && p.size() == 1)
-        return printAndFinish(s, PaymentMethods::detach(p.at(0), key));
+        return submit(sync::Outbox::OpDetachPaymentMethod, PaymentMethods::detach(p.at(0), key));
     if (sub == u"default"_s && p.size() == 2)
-        return printAndFinish(s, Customers::setDefaultPaymentMethod(p.at(0), p.at(1), key));
+        return submit(sync::Outbox::OpSetDefaultPaymentMethod,
+                      Customers::setDefaultPaymentMethod(p.at(0), p.at(1), key));
     s.usage(u"usage: methods list CUSTOMER | methods attach CUSTOMER PM | methods detach PM | "
             "methods default CUSTOMER PM"_s);
 }

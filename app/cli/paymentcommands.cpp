@@ -6,6 +6,7 @@
 #include "core/money.h"
 #include "services/stripe/resources/paymentintents.h"
 #include "services/stripe/resources/refunds.h"
+#include "services/sync/outbox.h"
 
 #include <QLocale>
 #include <QRegularExpression>
@@ -17,6 +18,13 @@ namespace kassa::cli {
 namespace {
 
 using namespace kassa::stripe;
+using sync::Outbox;
+
+void printAndFinish(CliSession &s, const QJsonObject &object)
+{
+    s.print(object);
+    s.finish(ExitOk);
+}
 
 // Amounts on the command line are read the same way on every machine: "12.50", "1200" (JPY).
 std::optional<Money> parseAmount(CliSession &session, const QString &text, const QString &currencyCode)
@@ -66,13 +74,13 @@ void pay(CliSession &s, const QStringList &arguments)
     params.captureMethod = capture == u"manual"_s ? CaptureMethod::Manual : CaptureMethod::Automatic;
     params.description = args.value(u"description"_s);
     params.returnUrl = args.value(u"return-url"_s);
-    if (args.has(u"order-ref"_s))
-        params.metadata.insert(u"order_ref"_s, args.value(u"order-ref"_s));
+    const QString orderRef = args.value(u"order-ref"_s);
+    if (!orderRef.isEmpty())
+        params.metadata.insert(u"order_ref"_s, orderRef);
     params.expand = {u"latest_charge"_s};
-    s.call(PaymentIntents::create(params, args.value(u"idempotency-key"_s)), [&s](const QJsonObject &pi) {
-        s.print(pi);
-        s.finish(ExitOk);
-    });
+    s.submit(QString::fromLatin1(Outbox::OpCreatePayment),
+             PaymentIntents::create(params, args.value(u"idempotency-key"_s)), orderRef,
+             [&s](const QJsonObject &pi) { printAndFinish(s, pi); });
 }
 
 void capture(CliSession &s, const QStringList &arguments)
@@ -84,11 +92,9 @@ void capture(CliSession &s, const QStringList &arguments)
     if (args.has(u"amount"_s) && !looksLikeAmount(args.value(u"amount"_s)))
         return s.usage(u"--amount %1 is not an amount such as 12.50"_s.arg(args.value(u"amount"_s)));
     if (!args.has(u"amount"_s)) {
-        s.call(PaymentIntents::capture(id, std::nullopt, args.value(u"idempotency-key"_s)),
-               [&s](const QJsonObject &pi) {
-                   s.print(pi);
-                   s.finish(ExitOk);
-               });
+        s.submit(QString::fromLatin1(Outbox::OpCapturePayment),
+                 PaymentIntents::capture(id, std::nullopt, args.value(u"idempotency-key"_s)), {},
+                 [&s](const QJsonObject &pi) { printAndFinish(s, pi); });
         return;
     }
     // The amount is read in the PaymentIntent's currency.
@@ -98,10 +104,9 @@ void capture(CliSession &s, const QStringList &arguments)
         const std::optional<Money> amount = parseAmount(s, amountText, pi.value(u"currency"_s).toString());
         if (!amount)
             return;
-        s.call(PaymentIntents::capture(id, amount->minorUnits(), key), [&s](const QJsonObject &captured) {
-            s.print(captured);
-            s.finish(ExitOk);
-        });
+        s.submit(QString::fromLatin1(Outbox::OpCapturePayment),
+                 PaymentIntents::capture(id, amount->minorUnits(), key), {},
+                 [&s](const QJsonObject &captured) { printAndFinish(s, captured); });
     });
 }
 
@@ -110,12 +115,10 @@ void cancel(CliSession &s, const QStringList &arguments)
     const CliArgs args = CliArgs::parse(arguments, {u"reason"_s, u"idempotency-key"_s}, {});
     if (!args.isValid() || args.positionals().size() != 1)
         return s.usage(args.isValid() ? u"usage: cancel PI [--reason REASON]"_s : args.error());
-    s.call(
+    s.submit(
+        QString::fromLatin1(Outbox::OpCancelPayment),
         PaymentIntents::cancel(args.positional(0), args.value(u"reason"_s), args.value(u"idempotency-key"_s)),
-        [&s](const QJsonObject &pi) {
-            s.print(pi);
-            s.finish(ExitOk);
-        });
+        {}, [&s](const QJsonObject &pi) { printAndFinish(s, pi); });
 }
 
 void refund(CliSession &s, const QStringList &arguments)
@@ -145,10 +148,8 @@ void refund(CliSession &s, const QStringList &arguments)
                 return;
             params.amount = amount->minorUnits();
         }
-        s.call(Refunds::create(params, key), [&s](const QJsonObject &refund) {
-            s.print(refund);
-            s.finish(ExitOk);
-        });
+        s.submit(QString::fromLatin1(Outbox::OpCreateRefund), Refunds::create(params, key), {},
+                 [&s](const QJsonObject &refund) { printAndFinish(s, refund); });
     });
 }
 

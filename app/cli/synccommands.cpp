@@ -33,159 +33,22 @@ namespace kassa::cli {
 
 namespace {
 
-// Owns the store (and whatever a command builds on it) for as long as the session runs.
-class StoreHolder : public QObject
-{
-public:
-    StoreHolder(std::unique_ptr<store::Database> db, QObject *parent)
-        : QObject(parent)
-        , m_db(std::move(db))
-    {
-    }
-    ~StoreHolder() override
-    {
-        qDeleteAll(children()); // the services built on the store go first
-    }
-    store::Database &db() { return *m_db; }
-
-private:
-    std::unique_ptr<store::Database> m_db;
-};
-
-StoreHolder *openStore(CliSession &s, const StoreLocation &location)
-{
-    store::DatabaseConfig config;
-    if (!location.databaseUrl.isEmpty()) {
-        const store::StoreResult<store::DatabaseConfig> parsed =
-            store::DatabaseConfig::fromUrl(location.databaseUrl);
-        if (!parsed.ok()) {
-            s.usage(u"--database: "_s + parsed.error().message);
-            return nullptr;
-        }
-        config = parsed.value();
-    } else {
-        config = store::DatabaseConfig::sqlite(location.dataDir.isEmpty()
-                                                   ? store::DatabaseConfig::defaultSqlitePath()
-                                                   : QDir(location.dataDir).filePath(u"kassa.sqlite"_s));
-    }
-    store::StoreResult<std::unique_ptr<store::Database>> opened = store::Database::open(config);
-    if (!opened.ok()) {
-        s.err() << "kassa-cli: cannot open the store: " << opened.error().toString() << '\n';
-        s.finish(ExitFailure);
-        return nullptr;
-    }
-    std::unique_ptr<store::Database> db = std::move(opened).value();
-    const store::StoreError migrated = store::Migrations::migrate(*db);
-    if (migrated.isError()) {
-        s.err() << "kassa-cli: cannot prepare the store: " << migrated.toString() << '\n';
-        s.finish(ExitFailure);
-        return nullptr;
-    }
-    return new StoreHolder(std::move(db), &s);
-}
-
-QString describe(const store::OutboxEntry &entry)
-{
-    return u"%1 %2 order=%3 key=%4 state=%5 object=%6 attempts=%7"_s.arg(
-        entry.op, entry.path, entry.orderRef.isEmpty() ? u"-"_s : entry.orderRef, entry.idempotencyKey,
-        store::outboxStateName(entry.state), entry.objectId.isEmpty() ? u"-"_s : entry.objectId,
-        QString::number(entry.attempts));
-}
-
-int exitFor(const sync::OutboxResult &result)
-{
-    switch (result.outcome) {
-    case sync::OutboxResult::Outcome::Done:
-    case sync::OutboxResult::Outcome::Earlier:
-        return ExitOk;
-    case sync::OutboxResult::Outcome::Failed:
-        return exitCodeFor(result.response.error.kind);
-    case sync::OutboxResult::Outcome::Unknown:
-        return result.response.error.isError() ? exitCodeFor(result.response.error.kind) : ExitFailure;
-    case sync::OutboxResult::Outcome::StoreError:
-        break;
-    }
-    return ExitFailure;
-}
-
-void payThroughOutbox(CliSession &s, const QStringList &arguments, const StoreLocation &location)
-{
-    const CliArgs args =
-        CliArgs::parse(arguments,
-                       {u"amount"_s, u"currency"_s, u"payment-method"_s, u"customer"_s, u"description"_s,
-                        u"order-ref"_s, u"capture"_s, u"idempotency-key"_s, u"return-url"_s},
-                       {});
-    if (!args.isValid())
-        return s.usage(u"pay: "_s + args.error());
-    if (!args.has(u"amount"_s) || !args.has(u"currency"_s))
-        return s.usage(u"pay needs --amount and --currency"_s);
-    const std::optional<Currency> currency = Currency::fromCode(args.value(u"currency"_s));
-    if (!currency)
-        return s.usage(u"unknown currency '%1'"_s.arg(args.value(u"currency"_s)));
-    const MoneyParseResult amount = Money::parse(args.value(u"amount"_s), *currency, QLocale::c());
-    if (!amount)
-        return s.usage(u"--amount %1: %2"_s.arg(args.value(u"amount"_s), amount.message()));
-    const QString capture = args.value(u"capture"_s, u"automatic"_s);
-    if (capture != u"automatic"_s && capture != u"manual"_s)
-        return s.usage(u"--capture is automatic or manual"_s);
-    StoreHolder *holder = openStore(s, location);
-    if (!holder)
-        return;
-    stripe::PaymentIntents::CreateParams params;
-    params.amount = amount.money();
-    params.customerId = args.value(u"customer"_s);
-    params.paymentMethodId = args.value(u"payment-method"_s);
-    params.confirm = !params.paymentMethodId.isEmpty();
-    params.captureMethod = capture == u"manual"_s ? CaptureMethod::Manual : CaptureMethod::Automatic;
-    params.description = args.value(u"description"_s);
-    params.returnUrl = args.value(u"return-url"_s);
-    params.expand = {u"latest_charge"_s};
-    const QString orderRef = args.value(u"order-ref"_s);
-    params.metadata.insert(u"order_ref"_s, orderRef);
-    auto *outbox = new sync::Outbox(holder->db(), s.client(), holder);
-    outbox->submit(QString::fromLatin1(sync::Outbox::OpCreatePayment),
-                   stripe::PaymentIntents::create(params, args.value(u"idempotency-key"_s)), orderRef,
-                   [&s](const sync::OutboxResult &result) {
-                       switch (result.outcome) {
-                       case sync::OutboxResult::Outcome::Done:
-                           s.print(result.response.json);
-                           break;
-                       case sync::OutboxResult::Outcome::Earlier:
-                           s.err() << "kassa-cli: order already has an attempt, not charged again: "
-                                   << describe(result.entry) << '\n';
-                           if (!result.entry.responseBody.isEmpty())
-                               s.print(QJsonDocument::fromJson(result.entry.responseBody).object());
-                           break;
-                       case sync::OutboxResult::Outcome::Failed:
-                           s.printError(result.response.error);
-                           break;
-                       case sync::OutboxResult::Outcome::Unknown:
-                           s.err() << "kassa-cli: outcome unknown (" << result.error
-                                   << "); the attempt stays pending: run kassa-cli recover\n";
-                           break;
-                       case sync::OutboxResult::Outcome::StoreError:
-                           s.err() << "kassa-cli: store: " << result.error << '\n';
-                           break;
-                       }
-                       s.finish(exitFor(result));
-                   });
-}
-
-void recover(CliSession &s, const QStringList &arguments, const StoreLocation &location)
+void recover(CliSession &s, const QStringList &arguments)
 {
     const CliArgs args = CliArgs::parse(arguments, {u"stale-after"_s, u"rounds"_s}, {});
     if (!args.isValid() || !args.positionals().isEmpty())
         return s.usage(u"usage: recover [--stale-after SECONDS] [--rounds N]"_s);
-    StoreHolder *holder = openStore(s, location);
-    if (!holder)
+    store::Database *db = s.store();
+    if (!db)
         return;
     sync::Outbox::Options options;
     options.staleAfterSeconds = args.value(u"stale-after"_s, u"300"_s).toLongLong();
     options.maxRounds = std::max(1, args.value(u"rounds"_s, u"5"_s).toInt());
-    auto *outbox = new sync::Outbox(holder->db(), s.client(), options, holder);
+    auto *outbox = new sync::Outbox(*db, s.client(), options, &s);
     outbox->recover([&s](const sync::RecoveryReport &report) {
         for (const sync::OutboxResult &row : report.rows)
-            s.out() << sync::OutboxResult::outcomeName(row.outcome) << ' ' << describe(row.entry)
+            s.out() << sync::OutboxResult::outcomeName(row.outcome) << ' '
+                    << CliSession::describeOutboxEntry(row.entry)
                     << (row.error.isEmpty() ? QString() : u" ("_s + row.error + u')') << '\n';
         s.out() << "recover: " << report.claimed << " sent, " << report.done << " done, " << report.failed
                 << " failed, " << report.stillPending << " still pending, in " << report.rounds
@@ -196,18 +59,18 @@ void recover(CliSession &s, const QStringList &arguments, const StoreLocation &l
     });
 }
 
-void syncCommand(CliSession &s, const QStringList &arguments, const StoreLocation &location)
+void syncCommand(CliSession &s, const QStringList &arguments)
 {
     const CliArgs args = CliArgs::parse(arguments, {u"interval"_s}, {u"backfill"_s, u"follow"_s});
     if (!args.isValid() || !args.positionals().isEmpty())
         return s.usage(u"usage: sync [--backfill] [--follow] [--interval SECONDS]"_s);
-    StoreHolder *holder = openStore(s, location);
-    if (!holder)
+    store::Database *db = s.store();
+    if (!db)
         return;
-    auto *processor = new sync::EventProcessor(holder->db(), &s.client(), holder);
+    auto *processor = new sync::EventProcessor(*db, &s.client(), &s);
     sync::EventPoller::Options options;
     options.intervalMs = std::max(1, args.value(u"interval"_s, u"15"_s).toInt()) * 1000;
-    auto *poller = new sync::EventPoller(holder->db(), s.client(), *processor, options, holder);
+    auto *poller = new sync::EventPoller(*db, s.client(), *processor, options, &s);
     const bool follow = args.has(u"follow"_s);
     QObject::connect(poller, &sync::EventPoller::batchApplied, poller,
                      [&s, follow, processor](int events, int applied, qint64 watermark) {
@@ -229,7 +92,7 @@ void syncCommand(CliSession &s, const QStringList &arguments, const StoreLocatio
     auto startPolling = [poller, follow] { follow ? poller->start() : poller->pollOnce(); };
     if (!args.has(u"backfill"_s))
         return startPolling();
-    auto *backfill = new sync::Backfill(holder->db(), s.client(), holder);
+    auto *backfill = new sync::Backfill(*db, s.client(), &s);
     QObject::connect(backfill, &sync::Backfill::progress, backfill,
                      [&s](const QString &resource, qint64 done, qint64 estimate) {
                          s.err() << "backfill: " << resource << ' ' << done << '/' << estimate << Qt::endl;
@@ -245,9 +108,10 @@ void syncCommand(CliSession &s, const QStringList &arguments, const StoreLocatio
     backfill->start();
 }
 
-void webhook(CliSession &s, const QStringList &arguments, const StoreLocation &location)
+void webhook(CliSession &s, const QStringList &arguments)
 {
-    const CliArgs args = CliArgs::parse(arguments, {u"listen"_s, u"events"_s}, {u"secret-stdin"_s});
+    const CliArgs args =
+        CliArgs::parse(arguments, {u"listen"_s, u"events"_s, u"rate-limit"_s}, {u"secret-stdin"_s});
     if (!args.isValid())
         return s.usage(u"webhook: "_s + args.error());
     const QString sub = args.positional(0);
@@ -259,7 +123,8 @@ void webhook(CliSession &s, const QStringList &arguments, const StoreLocation &l
                [&s](const QJsonObject &endpoint) {
                    s.out() << "endpoint " << endpoint.value(u"id"_s).toString() << ' '
                            << endpoint.value(u"url"_s).toString() << '\n';
-                   // Stripe shows the secret once; until the keychain lands, the user keeps it.
+                   // Stripe shows the secret once; until the keychain lands, the user
+                   // keeps it.
                    s.out() << "secret " << endpoint.value(u"secret"_s).toString() << '\n';
                    s.finish(ExitOk);
                });
@@ -275,21 +140,30 @@ void webhook(CliSession &s, const QStringList &arguments, const StoreLocation &l
     const QHostAddress address(colon < 0 ? listen : listen.left(colon));
     if (address.isNull() || (colon >= 0 && !portOk))
         return s.usage(u"--listen ADDRESS:PORT, e.g. 127.0.0.1:8787"_s);
+    sync::WebhookReceiver::Options options;
+    if (args.has(u"rate-limit"_s)) {
+        // Stripe (or `stripe listen`) delivers from few addresses; a shop with
+        // bursts of events, or a benchmark on loopback, raises the per-address
+        // limit or turns it off with 0.
+        bool rateOk = false;
+        options.perClientRate = args.value(u"rate-limit"_s).toInt(&rateOk);
+        if (!rateOk || options.perClientRate < 0)
+            return s.usage(u"--rate-limit N: requests per second from one address, 0 for no limit"_s);
+    }
     QFile in;
     QByteArray secret;
     if (in.open(stdin, QIODevice::ReadOnly))
         secret = in.readLine().trimmed();
     if (!secret.startsWith("whsec_"))
         return s.usage(u"the secret on stdin must start with whsec_"_s);
-    StoreHolder *holder = openStore(s, location);
-    if (!holder)
+    store::Database *db = s.store();
+    if (!db)
         return;
-    auto *processor =
-        new sync::EventProcessor(holder->db(), s.client().hasApiKey() ? &s.client() : nullptr, holder);
+    auto *processor = new sync::EventProcessor(*db, s.client().hasApiKey() ? &s.client() : nullptr, &s);
     auto *receiver =
         new sync::WebhookReceiver([processor](const QJsonObject &event, const QByteArray &body,
                                               QString *error) { return processor->sink(event, body, error); },
-                                  holder);
+                                  options, &s);
     receiver->setSecrets({secret});
     if (!receiver->listen(address, port)) {
         s.err() << "kassa-cli: cannot listen on " << listen << ": " << receiver->errorString() << '\n';
@@ -299,7 +173,7 @@ void webhook(CliSession &s, const QStringList &arguments, const StoreLocation &l
             << Qt::endl;
 }
 
-void paymentsFromStore(CliSession &s, const QStringList &arguments, const StoreLocation &location)
+void paymentsFromStore(CliSession &s, const QStringList &arguments)
 {
     const CliArgs args = CliArgs::parse(arguments, {u"limit"_s, u"status"_s, u"search"_s, u"customer"_s}, {});
     if (!args.isValid())
@@ -307,10 +181,10 @@ void paymentsFromStore(CliSession &s, const QStringList &arguments, const StoreL
     const QString sub = args.positional(0);
     if (sub != u"list"_s && sub != u"show"_s)
         return s.usage(u"usage: payments list [--limit N] [--status S] [--search TEXT] | payments show PI"_s);
-    StoreHolder *holder = openStore(s, location);
-    if (!holder)
+    store::Database *db = s.store();
+    if (!db)
         return;
-    store::PaymentRepository payments(holder->db());
+    store::PaymentRepository payments(*db);
     if (sub == u"show"_s) {
         const auto raw = payments.rawJson(args.positional(1));
         if (!raw.ok()) {
@@ -329,7 +203,10 @@ void paymentsFromStore(CliSession &s, const QStringList &arguments, const StoreL
     filter.customerId = args.value(u"customer"_s);
     if (args.has(u"status"_s))
         filter.statuses = args.value(u"status"_s).split(u',', Qt::SkipEmptyParts);
-    int limit = args.value(u"limit"_s, u"10"_s).toInt();
+    bool limitOk = true;
+    const int limit = args.value(u"limit"_s, u"20"_s).toInt(&limitOk);
+    if (!limitOk || limit < 0)
+        return s.usage(u"--limit takes a number (0: all)"_s);
     store::PageRequest request;
     std::optional<store::PageKey> after;
     int printed = 0;
@@ -379,7 +256,7 @@ std::optional<qint64> parseDate(const QString &text)
     return when.toSecsSinceEpoch();
 }
 
-void exportCsv(CliSession &s, const QStringList &arguments, const StoreLocation &location)
+void exportCsv(CliSession &s, const QStringList &arguments)
 {
     const CliArgs args = CliArgs::parse(arguments, {u"from"_s, u"to"_s}, {});
     if (!args.isValid() || args.positional(0) != u"csv"_s || args.positionals().size() != 2)
@@ -395,17 +272,17 @@ void exportCsv(CliSession &s, const QStringList &arguments, const StoreLocation 
         if (!filter.createdTo)
             return s.usage(u"--to: a date such as 2024-07-01 (exclusive)"_s);
     }
-    StoreHolder *holder = openStore(s, location);
-    if (!holder)
+    store::Database *db = s.store();
+    if (!db)
         return;
     QSaveFile file(args.positional(1));
     if (!file.open(QIODevice::WriteOnly)) {
         s.err() << "kassa-cli: cannot write " << args.positional(1) << ": " << file.errorString() << '\n';
         return s.finish(ExitFailure);
     }
-    file.write(
-        "id,created,status,amount,currency,amount_refunded,customer,email,description,order_ref,card\n");
-    store::PaymentRepository payments(holder->db());
+    file.write("id,created,status,amount,currency,amount_refunded,customer,email,"
+               "description,order_ref,card\n");
+    store::PaymentRepository payments(*db);
     store::PageRequest request;
     request.limit = store::PageRequest::MaxLimit;
     qint64 rows = 0;
@@ -445,16 +322,10 @@ void exportCsv(CliSession &s, const QStringList &arguments, const StoreLocation 
 
 } // namespace
 
-bool SyncCommands::handles(const QString &command, const QStringList &args, const StoreLocation &location)
+bool SyncCommands::handles(const QString &command, const QStringList &args)
 {
     if (command == u"recover"_s || command == u"sync"_s || command == u"export"_s)
         return true;
-    // Until the console's settings say where the store is, the store-backed forms of pay and payments
-    // need --data-dir or --database; without one they ask Stripe as before.
-    if (!location.isSet())
-        return false;
-    if (command == u"pay"_s)
-        return args.contains(u"--order-ref"_s) || !args.filter(u"--order-ref="_s).isEmpty();
     if (command == u"payments"_s)
         return !args.contains(u"--remote"_s);
     if (command == u"webhook"_s)
@@ -462,23 +333,20 @@ bool SyncCommands::handles(const QString &command, const QStringList &args, cons
     return false;
 }
 
-bool SyncCommands::run(CliSession &session, const QString &command, const QStringList &args,
-                       const StoreLocation &location)
+bool SyncCommands::run(CliSession &session, const QString &command, const QStringList &args)
 {
-    if (!handles(command, args, location))
+    if (!handles(command, args))
         return false;
-    if (command == u"pay"_s)
-        payThroughOutbox(session, args, location);
-    else if (command == u"recover"_s)
-        recover(session, args, location);
+    if (command == u"recover"_s)
+        recover(session, args);
     else if (command == u"sync"_s)
-        syncCommand(session, args, location);
+        syncCommand(session, args);
     else if (command == u"webhook"_s)
-        webhook(session, args, location);
+        webhook(session, args);
     else if (command == u"payments"_s)
-        paymentsFromStore(session, args, location);
+        paymentsFromStore(session, args);
     else
-        exportCsv(session, args, location);
+        exportCsv(session, args);
     return true;
 }
 

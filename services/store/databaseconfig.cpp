@@ -159,12 +159,21 @@ DatabaseConfig DatabaseConfig::sqlite(const QString &filePath)
     return config;
 }
 
+QString DatabaseConfig::defaultDataDir()
+{
+    const QString fromEnvironment = qEnvironmentVariable("KASSA_DATA_DIR");
+    if (!fromEnvironment.isEmpty())
+        return QDir::cleanPath(fromEnvironment);
+    // Not AppDataLocation: that is named after the executable, and kassa and kassa-cli share one store.
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::homePath() + u"/.local/share"_s;
+    return dir + u"/kassa"_s;
+}
+
 QString DatabaseConfig::defaultSqlitePath()
 {
-    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (dir.isEmpty())
-        dir = QDir::homePath() + u"/.local/share/kassa"_s;
-    return dir + u"/kassa.sqlite"_s;
+    return defaultDataDir() + u"/kassa.sqlite"_s;
 }
 
 StoreResult<DatabaseConfig> DatabaseConfig::fromUrl(const QString &url, const QString &password)

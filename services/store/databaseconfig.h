@@ -44,8 +44,11 @@ struct DatabaseConfig
 
     // A SQLite database in `filePath`.
     static DatabaseConfig sqlite(const QString &filePath);
-    // kassa.sqlite in the application's data directory (QStandardPaths::AppDataLocation).
+    // kassa.sqlite in defaultDataDir().
     static QString defaultSqlitePath();
+    // Kassa's data folder, shared by the console and kassa-cli: $KASSA_DATA_DIR when set, else
+    // "kassa" in the user's data location (~/.local/share/kassa).
+    static QString defaultDataDir();
 
     // Reads `postgresql://[user[:password]@][host][:port][/dbname][?param=value&...]` (also
     // `postgres://`), as libpq does: every part percent-decoded (a Unix socket directory is written

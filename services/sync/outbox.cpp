@@ -164,11 +164,33 @@ void Outbox::submit(const QString &op, const stripe::StripeRequest &request, con
         done(result);
         return;
     }
-    if (entry.isFinished()) { // the same request, finished before: its recorded answer
+    if (entry.method != row.method || entry.path != row.path || entry.params != row.params) {
+        // The key was used for another request. Stripe refuses this too, but only while it keeps the
+        // key (24 hours); refused here, a reused key can never become a second charge.
+        OutboxResult result;
+        result.outcome = OutboxResult::Outcome::Failed;
+        result.entry = entry;
+        result.response.error.kind = stripe::StripeError::Kind::Idempotency;
+        result.response.error.message =
+            u"The idempotency key %1 was first used for another request (%2 %3); use a new key for a "
+            "different request."_s.arg(row.idempotencyKey, entry.method, entry.path);
+        result.error = result.response.error.message;
+        done(result);
+        return;
+    }
+    if (entry.isFinished()) { // the same request, finished before: its recorded answer, as Stripe replays it
         OutboxResult result;
         result.outcome = entry.state == store::OutboxState::Done ? OutboxResult::Outcome::Done
                                                                  : OutboxResult::Outcome::Failed;
         result.entry = entry;
+        result.response.httpStatus = entry.responseStatus;
+        result.response.idempotencyKey = entry.idempotencyKey;
+        result.response.idempotentReplayed = true;
+        if (result.outcome == OutboxResult::Outcome::Done)
+            result.response.json = QJsonDocument::fromJson(entry.responseBody).object();
+        else
+            result.response.error =
+                stripe::StripeError::fromResponse(entry.responseStatus, entry.responseBody, QString());
         done(result);
         return;
     }

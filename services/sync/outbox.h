@@ -66,7 +66,14 @@ class Outbox : public QObject
 {
     Q_OBJECT
 public:
+    // The op of each kind of row: what the outbox table and `recover` show.
     static constexpr auto OpCreatePayment = "create_payment";
+    static constexpr auto OpCapturePayment = "capture_payment";
+    static constexpr auto OpCancelPayment = "cancel_payment";
+    static constexpr auto OpCreateRefund = "create_refund";
+    static constexpr auto OpAttachPaymentMethod = "attach_payment_method";
+    static constexpr auto OpDetachPaymentMethod = "detach_payment_method";
+    static constexpr auto OpSetDefaultPaymentMethod = "set_default_payment_method";
 
     struct Options
     {

@@ -107,6 +107,7 @@ private slots:
     void apiBase_data();
     void apiBase();
     void closedPort();
+    void storeUnavailable();
     void paymentsList();
     void customersAndMethods();
     void events();
@@ -175,6 +176,8 @@ CliResult tst_KassaCli::runRaw(const QStringList &arguments, const QString &envK
         environment.insert(u"KASSA_STRIPE_API_KEY"_s, envKey);
     if (!envApiBase.isEmpty())
         environment.insert(u"KASSA_API_BASE"_s, envApiBase);
+    // Each test function has its own store (the default data folder, as a user's would be).
+    environment.insert(u"KASSA_DATA_DIR"_s, m_dir->filePath(u"data"_s));
 
     QProcess process;
     process.setProgram(QStringLiteral(KASSA_CLI_EXECUTABLE));
@@ -340,12 +343,23 @@ void tst_KassaCli::payJson()
     const CliResult second = run({u"pay"_s, u"--amount"_s, u"3.00"_s, u"--currency"_s, u"eur"_s,
                                   u"--payment-method"_s, u"pm_card_visa"_s});
     EXPECT_EXIT(second, 0);
-    const CliResult listed = run({u"--json"_s, u"payments"_s, u"list"_s});
+    const CliResult listed = run({u"--json"_s, u"payments"_s, u"list"_s, u"--remote"_s});
     EXPECT_EXIT(listed, 0);
     QCOMPARE(listed.lines().size(), 2);
     QCOMPARE(listed.json(0).value(u"id"_s).toString(), second.firstId());
     QCOMPARE(listed.json(1).value(u"id"_s).toString(), pi.value(u"id"_s).toString());
     QCOMPARE(listed.json(1).value(u"amount"_s).toInteger(), 1250);
+
+    // Both payments went through the outbox into the local store, which lists them without Stripe.
+    const CliResult stored = runRaw({u"--json"_s, u"payments"_s, u"list"_s});
+    EXPECT_EXIT(stored, 0);
+    QCOMPARE(stored.lines().size(), 2);
+    QSet<QString> ids{stored.json(0).value(u"id"_s).toString(), stored.json(1).value(u"id"_s).toString()};
+    QCOMPARE(ids, (QSet<QString>{second.firstId(), pi.value(u"id"_s).toString()}));
+    const CliResult one = runRaw({u"payments"_s, u"list"_s, u"--search"_s, u"ORD-1001"_s});
+    EXPECT_EXIT(one, 0);
+    QCOMPARE(one.lines().size(), 1);
+    EXPECT_OUT(one, pi.value(u"id"_s).toString());
 }
 
 void tst_KassaCli::decline_data()
@@ -521,11 +535,20 @@ void tst_KassaCli::idempotency()
 
     QStringList changed = pay;
     changed[changed.indexOf(u"12.50"_s)] = u"13.00"_s;
+    // The key reused for another amount: the store's outbox refuses it without asking Stripe...
+    const qint64 requestsBefore = simRequests();
     const CliResult conflict = run(changed);
     EXPECT_EXIT(conflict, 5);
     QVERIFY2(conflict.out.isEmpty(), conflict.describe().constData());
     EXPECT_ERR(conflict, u"error: idempotency"_s);
-    EXPECT_ERR(conflict, u"request_id: req_"_s);
+    EXPECT_ERR(conflict, u"first used for another request"_s);
+    QCOMPARE(simRequests(), requestsBefore);
+    // ... and so does Stripe, for a till with another store.
+    const CliResult elsewhere = run(QStringList{u"--data-dir"_s, m_dir->filePath(u"other-till"_s)} + changed);
+    EXPECT_EXIT(elsewhere, 5);
+    QVERIFY2(elsewhere.out.isEmpty(), elsewhere.describe().constData());
+    EXPECT_ERR(elsewhere, u"error: idempotency"_s);
+    EXPECT_ERR(elsewhere, u"request_id: req_"_s);
 
     // Without a key every run is a new PaymentIntent.
     QVERIFY(payVisa() != payVisa());
@@ -737,6 +760,23 @@ void tst_KassaCli::closedPort()
     QVERIFY2(result.elapsedMs < 15'000, result.describe().constData());
 }
 
+void tst_KassaCli::storeUnavailable()
+{
+    // A data folder that cannot hold the store: nothing is sent, since the call could not be recorded
+    // first, and the message says where and how to choose another place.
+    QFile blocker(m_dir->filePath(u"not-a-folder"_s));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const qint64 before = simRequests();
+    const CliResult paid = run({u"--data-dir"_s, blocker.fileName(), u"pay"_s, u"--amount"_s, u"5.00"_s,
+                                u"--currency"_s, u"usd"_s, u"--payment-method"_s, u"pm_card_visa"_s});
+    EXPECT_EXIT(paid, 1);
+    EXPECT_ERR(paid, u"cannot open the store"_s);
+    EXPECT_ERR(paid, u"--data-dir"_s);
+    QVERIFY2(paid.out.isEmpty(), paid.describe().constData());
+    QCOMPARE(simRequests(), before);
+}
+
 // ----------------------------------------------------------------------------------------------- lists
 
 void tst_KassaCli::paymentsList()
@@ -761,14 +801,15 @@ void tst_KassaCli::paymentsList()
         all.size(),
         m_sim->simulator().stats().value(u"objects"_s).toObject().value(u"payment_intent"_s).toInteger());
 
-    const CliResult limited = run({u"payments"_s, u"list"_s, u"--limit"_s, u"120"_s});
+    const CliResult limited = run({u"payments"_s, u"list"_s, u"--remote"_s, u"--limit"_s, u"120"_s});
     EXPECT_EXIT(limited, 0);
     QCOMPARE(limited.lines().size(), 120);
     for (int i = 0; i < 120; ++i)
         QVERIFY2(limited.lines().at(i).startsWith(all.at(i).value(u"id"_s).toString() + u"  "_s),
                  qPrintable(limited.lines().at(i)));
 
-    const CliResult json = run({u"--json"_s, u"payments"_s, u"list"_s, u"--limit"_s, u"120"_s});
+    const CliResult json =
+        run({u"--json"_s, u"payments"_s, u"list"_s, u"--remote"_s, u"--limit"_s, u"120"_s});
     EXPECT_EXIT(json, 0);
     QCOMPARE(json.lines().size(), 120);
     qint64 previous = std::numeric_limits<qint64>::max();
@@ -780,7 +821,7 @@ void tst_KassaCli::paymentsList()
         previous = created;
     }
 
-    const CliResult everything = run({u"payments"_s, u"list"_s, u"--limit"_s, u"0"_s});
+    const CliResult everything = run({u"payments"_s, u"list"_s, u"--remote"_s, u"--limit"_s, u"0"_s});
     EXPECT_EXIT(everything, 0);
     QCOMPARE(everything.lines().size(), all.size());
     QSet<QString> ids;
@@ -788,7 +829,7 @@ void tst_KassaCli::paymentsList()
         ids.insert(line.section(u"  "_s, 0, 0));
     QCOMPARE(ids.size(), all.size());
 
-    const CliResult byDefault = run({u"payments"_s, u"list"_s});
+    const CliResult byDefault = run({u"payments"_s, u"list"_s, u"--remote"_s});
     EXPECT_EXIT(byDefault, 0);
     QCOMPARE(byDefault.lines().size(), 20);
 
@@ -801,8 +842,8 @@ void tst_KassaCli::paymentsList()
             customer = pi.value(u"customer"_s).toString();
     }
     QVERIFY2(succeeded > 100, "the search should span more than one page");
-    const CliResult search =
-        run({u"payments"_s, u"list"_s, u"--limit"_s, u"0"_s, u"--search"_s, u"status:'succeeded'"_s});
+    const CliResult search = run({u"payments"_s, u"list"_s, u"--remote"_s, u"--limit"_s, u"0"_s,
+                                  u"--search"_s, u"status:'succeeded'"_s});
     EXPECT_EXIT(search, 0);
     QCOMPARE(search.lines().size(), succeeded);
     for (const QString &line : search.lines())
@@ -813,8 +854,8 @@ void tst_KassaCli::paymentsList()
     qsizetype ofCustomer = 0;
     for (const QJsonObject &pi : std::as_const(all))
         ofCustomer += pi.value(u"customer"_s).toString() == customer ? 1 : 0;
-    const CliResult byCustomer =
-        run({u"--json"_s, u"payments"_s, u"list"_s, u"--limit"_s, u"0"_s, u"--customer"_s, customer});
+    const CliResult byCustomer = run({u"--json"_s, u"payments"_s, u"list"_s, u"--remote"_s, u"--limit"_s,
+                                      u"0"_s, u"--customer"_s, customer});
     EXPECT_EXIT(byCustomer, 0);
     QCOMPARE(byCustomer.lines().size(), ofCustomer);
     for (int i = 0; i < byCustomer.lines().size(); ++i)
@@ -829,12 +870,36 @@ void tst_KassaCli::paymentsList()
         const QJsonObject card = at(full.json, u"latest_charge.payment_method_details.card").toObject();
         if (card.isEmpty())
             continue;
-        const CliResult shown = run({u"payments"_s, u"show"_s, pi.value(u"id"_s).toString()});
+        const CliResult shown = run({u"payments"_s, u"show"_s, u"--remote"_s, pi.value(u"id"_s).toString()});
         EXPECT_EXIT(shown, 0);
         EXPECT_OUT(shown, QString(card.value(u"brand"_s).toString() + u" •••• "_s +
                                   card.value(u"last4"_s).toString()));
         break;
     }
+
+    // The same from the local store, after a backfill: no request to Stripe for any of the lists.
+    const CliResult backfill = run({u"sync"_s, u"--backfill"_s});
+    EXPECT_EXIT(backfill, 0);
+    const qint64 requestsBefore = simRequests();
+    const CliResult stored = runRaw({u"payments"_s, u"list"_s, u"--limit"_s, u"0"_s});
+    EXPECT_EXIT(stored, 0);
+    QCOMPARE(stored.lines().size(), all.size());
+    QSet<QString> storedIds;
+    for (const QString &line : stored.lines())
+        storedIds.insert(line.section(u"  "_s, 0, 0));
+    QCOMPARE(storedIds, ids);
+    const CliResult storedDefault = runRaw({u"payments"_s, u"list"_s});
+    EXPECT_EXIT(storedDefault, 0);
+    QCOMPARE(storedDefault.lines().size(), 20);
+    const CliResult storedSucceeded =
+        runRaw({u"payments"_s, u"list"_s, u"--limit"_s, u"0"_s, u"--status"_s, u"succeeded"_s});
+    EXPECT_EXIT(storedSucceeded, 0);
+    QCOMPARE(storedSucceeded.lines().size(), succeeded);
+    const CliResult storedCustomer =
+        runRaw({u"--json"_s, u"payments"_s, u"list"_s, u"--limit"_s, u"0"_s, u"--customer"_s, customer});
+    EXPECT_EXIT(storedCustomer, 0);
+    QCOMPARE(storedCustomer.lines().size(), ofCustomer);
+    QCOMPARE(simRequests(), requestsBefore);
 }
 
 void tst_KassaCli::customersAndMethods()
@@ -1004,7 +1069,7 @@ void tst_KassaCli::readers()
     const CliResult tapped = run({u"readers"_s, u"present"_s, reader});
     EXPECT_EXIT(tapped, 0);
     EXPECT_OUT(tapped, u"action: process_payment_intent succeeded"_s);
-    const CliResult payment = run({u"payments"_s, u"show"_s, pi});
+    const CliResult payment = run({u"payments"_s, u"show"_s, u"--remote"_s, pi});
     EXPECT_EXIT(payment, 0);
     EXPECT_OUT(payment, u"  succeeded  20.00 USD"_s);
 
