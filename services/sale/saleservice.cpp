@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "services/sale/saleservice.h"
+
+#include "services/sale/salelogging.h"
+#include "services/store/outboxrepository.h"
+#include "services/sync/outbox.h"
+
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace kassa::sale {
+
+namespace {
+
+// The order as its first request wrote it: amount, currency, words and customer.
+SaleOrder orderFromRow(const store::OutboxEntry &row)
+{
+    const stripe::StripeParams params = sync::Outbox::decodeForm(row.params);
+    const bool session = row.path.startsWith(u"/v1/checkout/sessions"_s);
+    const QString amount = params.value(session ? u"line_items[0][price_data][unit_amount]"_s : u"amount"_s);
+    const QString currency = params.value(session ? u"line_items[0][price_data][currency]"_s : u"currency"_s);
+    SaleOrder order;
+    if (const std::optional<Currency> parsed = Currency::fromCode(currency))
+        order.amount = Money(amount.toLongLong(), *parsed);
+    order.description = session ? params.value(u"line_items[0][price_data][product_data][name]"_s)
+                                : params.value(u"description"_s);
+    order.customerId = params.value(u"customer"_s);
+    return order;
+}
+
+} // namespace
+
+SaleService::SaleService(store::Database &db, stripe::StripeClient &client, sync::Outbox &outbox,
+                         const SaleOptions &options, QObject *parent)
+    : QObject(parent)
+{
+    m_environment.db = &db;
+    m_environment.client = &client;
+    m_environment.outbox = &outbox;
+    m_environment.options = options;
+}
+
+SaleService::~SaleService() = default;
+
+QString SaleService::newOrderRef(const QString &tillId)
+{
+    static const QRegularExpression Unsafe(u"[^A-Za-z0-9_-]"_s);
+    QString till = tillId;
+    till.remove(Unsafe);
+    if (till.isEmpty())
+        till = u"till"_s;
+    const QString when = QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd-HHmmss"_s);
+    const quint32 random = QRandomGenerator::system()->generate();
+    return till.left(40) + u'-' + when + u'-' + QString::number(random, 16).rightJustified(8, u'0');
+}
+
+std::unique_ptr<Sale> SaleService::start(const SaleContext &context, const SaleOrder &order, QString *refusal)
+{
+    QString why;
+    if (m_environment.options.authorize)
+        why = m_environment.options.authorize(context, SaleAction::Start);
+    if (why.isEmpty() && (!order.amount.isValid() || order.amount.minorUnits() <= 0))
+        why = tr("Enter an amount above zero.");
+    if (!why.isEmpty()) {
+        if (refusal)
+            *refusal = why;
+        return nullptr;
+    }
+    return open(context, order, newOrderRef(context.tillId));
+}
+
+std::unique_ptr<Sale> SaleService::open(const SaleContext &context, const SaleOrder &order,
+                                        const QString &orderRef)
+{
+    return std::make_unique<Sale>(m_environment, context, order, orderRef);
+}
+
+std::unique_ptr<Sale> SaleService::resume(const SaleContext &context, const QString &orderRef, QString *error)
+{
+    store::OutboxRepository outbox(*m_environment.db);
+    const auto rows = outbox.findByOrderRef(orderRef);
+    if (!rows.ok()) {
+        if (error)
+            *error = rows.error().toString();
+        return nullptr;
+    }
+    const QList<store::OutboxEntry> &list = rows.value();
+    auto first = std::find_if(list.crbegin(), list.crend(), [](const store::OutboxEntry &row) {
+        return row.op == QLatin1StringView(sync::Outbox::OpCreatePayment);
+    });
+    if (first == list.crend()) {
+        if (error)
+            *error = tr("No payment was started for order %1.").arg(orderRef);
+        return nullptr;
+    }
+    std::unique_ptr<Sale> sale = open(context, orderFromRow(*first), orderRef);
+    sale->restore(list);
+    return sale;
+}
+
+QStringList SaleService::unfinishedOrders(QString *error) const
+{
+    store::OutboxRepository outbox(*m_environment.db);
+    const auto rows = outbox.listUnfinished();
+    if (!rows.ok()) {
+        if (error)
+            *error = rows.error().toString();
+        return {};
+    }
+    QStringList orders;
+    for (const store::OutboxEntry &row : rows.value()) {
+        if (!row.orderRef.isEmpty() && !orders.contains(row.orderRef))
+            orders.append(row.orderRef);
+    }
+    return orders;
+}
+
+} // namespace kassa::sale
