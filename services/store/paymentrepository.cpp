@@ -12,6 +12,8 @@
 
 #include <QSqlQuery>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace kassa::store {
@@ -91,9 +93,12 @@ PaymentRow readRow(const QSqlQuery &q)
 class FilterBuilder
 {
 public:
-    FilterBuilder(Database &db, sql::Where &where)
+    // `scanText`: match text terms with LIKE/ILIKE on the row, never through the text index (for the
+    // recent-rows pass of page()).
+    FilterBuilder(Database &db, sql::Where &where, bool scanText = false)
         : m_db(db)
         , m_where(where)
+        , m_scanText(scanText)
     {
     }
 
@@ -101,9 +106,11 @@ public:
     {
         if (!filter.id.isEmpty()) {
             const QVariant id = sql::text(filter.id);
+            // Scalar subqueries rather than IN (...): each is computed once and the OR stays a union of
+            // index lookups on PostgreSQL too (an IN subquery inside an OR makes it scan the table).
             m_where.add(
-                u"(id = ? OR latest_charge_id = ? OR id IN (SELECT payment_intent_id FROM charges WHERE id = "
-                "?) OR id IN (SELECT payment_intent_id FROM refunds WHERE id = ?))"_s,
+                u"(id = ? OR latest_charge_id = ? OR id = (SELECT payment_intent_id FROM charges WHERE id "
+                "= ? LIMIT 1) OR id = (SELECT payment_intent_id FROM refunds WHERE id = ? LIMIT 1))"_s,
                 {id, id, id, id});
         }
         if (!filter.cardLast4.isEmpty())
@@ -161,7 +168,7 @@ public:
 private:
     StoreResult<bool> useFts()
     {
-        if (!m_db.isSqlite())
+        if (!m_db.isSqlite() || m_scanText)
             return false;
         if (!m_fts)
             m_fts = Migrations::hasIndexedTextSearch(m_db).valueOr(false);
@@ -205,6 +212,7 @@ private:
         if (!phrases.isEmpty()) {
             parts.prepend(u"row_id IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?)"_s);
             params->prepend(phrases.join(u" AND "_s));
+            m_ftsMatches << phrases.join(u" AND "_s);
         }
         *clause = parts.isEmpty() ? QString() : u'(' + parts.join(u" AND "_s) + u')';
         return {};
@@ -220,16 +228,47 @@ private:
             return error;
         QVariantList params{exact, exact, exact, exact, exact, exact};
         params << wordParams;
-        m_where.add(u"(id = ? OR latest_charge_id = ? OR customer_id = ? OR card_last4 = ? OR order_ref = ? "
-                    "OR id IN (SELECT payment_intent_id FROM refunds WHERE id = ?) OR %1)"_s.arg(words),
-                    params);
+        m_where.add(
+            u"(id = ? OR latest_charge_id = ? OR customer_id = ? OR card_last4 = ? OR order_ref = ? "
+            "OR id = (SELECT payment_intent_id FROM refunds WHERE id = ? LIMIT 1) OR %1)"_s.arg(words),
+            params);
         return {};
     }
 
+public:
+    // The FTS5 MATCH expressions the filter uses (SQLite), one per searched field.
+    const QStringList &ftsMatches() const { return m_ftsMatches; }
+
+private:
     Database &m_db;
     sql::Where &m_where;
+    bool m_scanText = false;
+    QStringList m_ftsMatches;
     std::optional<bool> m_fts;
 };
+
+// The text terms a filter searches for (words of the search box, description and name, the email).
+QStringList textTerms(const PaymentFilter &filter)
+{
+    QStringList terms;
+    terms << sql::searchTerms(filter.text) << sql::searchTerms(filter.description)
+          << sql::searchTerms(filter.customerName);
+    if (!filter.email.trimmed().isEmpty())
+        terms << filter.email.trimmed();
+    return terms;
+}
+
+bool isAscii(const QString &text)
+{
+    return std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; });
+}
+
+// How many of the newest rows (in the page's order) the recent-rows pass of a text search reads: enough
+// that a word in one payment of fifty fills a page from them.
+int recentWindow(const PageRequest &request)
+{
+    return std::max(2000, 40 * (sql::limitOf(request) + 1));
+}
 
 } // namespace
 
@@ -335,6 +374,17 @@ StoreError PaymentRepository::refreshDerived(DerivedBy by, const QString &value)
     }
     if (value.isEmpty())
         return {};
+    if (m_db.isPostgres()) {
+        // Under READ COMMITTED an UPDATE that waits for another transaction's lock on the row still
+        // computes its sub-selects from the snapshot it started with, which misses what that transaction
+        // wrote to refunds, charges or customers: two tills refunding one payment at once lost a refund
+        // from amount_refunded. Locking the rows in a statement of their own first makes the UPDATE
+        // start after the other transaction committed, and see what it wrote.
+        const StoreError locked = m_db.query(u"SELECT id FROM payments WHERE %1 = ? FOR UPDATE"_s.arg(column),
+                                             {sql::text(value)}, [](const QSqlQuery &) { return true; });
+        if (locked.isError())
+            return locked;
+    }
     const QString sqlText =
         u"UPDATE payments SET "
         "customer_name = CASE WHEN customer_id = '' THEN '' ELSE COALESCE((SELECT c.name FROM customers c "
@@ -427,10 +477,106 @@ StoreResult<QString> PaymentRepository::explain(const PaymentFilter &filter, con
 
 StoreResult<Page<PaymentRow>> PaymentRepository::page(const PaymentFilter &filter, const PageRequest &request)
 {
+    // A text search that many payments match ("croissant") is slow through the text index: the index
+    // gives every match, and each must be read and sorted before the first page is known. The newest
+    // rows in the page's order usually hold a page of such matches, so look there first (a bounded
+    // read along the sort index); only when they do not fill the page, ask the text index, which is
+    // then fast because the word is rare. Both passes give the same rows: on SQLite the first pass
+    // runs only for ASCII terms, which LIKE and the trigram index match alike.
+    const QStringList terms = textTerms(filter);
+    if (!terms.isEmpty() && (m_db.isPostgres() || std::all_of(terms.cbegin(), terms.cend(), isAscii))) {
+        const StoreResult<bool> common = isCommonText(filter);
+        if (!common.ok())
+            return common.error();
+        if (common.value()) {
+            QString recentSql;
+            QVariantList recentParams;
+            if (const StoreError error = recentPageQuery(filter, request, &recentSql, &recentParams);
+                error.isError())
+                return error;
+            StoreResult<Page<PaymentRow>> recent = readPage(recentSql, recentParams, request);
+            if (!recent.ok() || recent.value().hasMore())
+                return recent;
+        }
+    }
     QString sqlText;
     QVariantList params;
+    if (!terms.isEmpty() && m_db.isPostgres()) {
+        // The newest rows held too few matches: they are rare. Left to itself the planner may still walk
+        // the sort index and test every row (it cannot tell a rare substring from a common one); asking
+        // for all matches first (through the trigram indexes) and sorting those is what is fast now.
+        sql::Where where;
+        FilterBuilder builder(m_db, where);
+        if (const StoreError error = builder.build(filter); error.isError())
+            return error;
+        const QString column = request.sort == SortKey::Amount ? u"amount"_s : u"created"_s;
+        sql::addKeyset(where, column, request);
+        params = where.params;
+        sqlText = u"WITH matches AS MATERIALIZED (SELECT %1 FROM payments%2) SELECT %1 FROM matches"_s.arg(
+                      SelectColumns, where.sql()) +
+                  sql::orderAndLimit(column, request, params);
+        return readPage(sqlText, params, request);
+    }
     if (const StoreError error = pageQuery(filter, request, &sqlText, &params); error.isError())
         return error;
+    return readPage(sqlText, params, request);
+}
+
+StoreResult<bool> PaymentRepository::isCommonText(const PaymentFilter &filter)
+{
+    // SQLite: ask the text index for a few hundred matches, which it gives fast whether the words are
+    // rare or common. Fewer than that: the index path reads them all at little cost. PostgreSQL has no
+    // such cheap probe (a bitmap scan builds all of its bitmap first), so there the recent-rows pass is
+    // always the first try: a bounded read of the newest rows.
+    if (!m_db.isSqlite())
+        return true;
+    sql::Where where;
+    FilterBuilder builder(m_db, where);
+    if (const StoreError error = builder.build(filter); error.isError())
+        return error;
+    if (builder.ftsMatches().isEmpty())
+        return true; // no text index (or terms too short): the fallback scans, the window is cheaper
+    constexpr qint64 CommonMatches = 400;
+    for (const QString &match : builder.ftsMatches()) {
+        const StoreResult<QVariant> n = m_db.queryValue(
+            u"SELECT COUNT(*) FROM (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ? LIMIT ?)"_s,
+            {match, CommonMatches});
+        if (!n.ok())
+            return n.error();
+        if (n.value().toLongLong() < CommonMatches)
+            return false;
+    }
+    return true;
+}
+
+StoreError PaymentRepository::recentPageQuery(const PaymentFilter &filter, const PageRequest &request,
+                                              QString *sqlText, QVariantList *params)
+{
+    const QString column = request.sort == SortKey::Amount ? u"amount"_s : u"created"_s;
+    // The window: the newest rows after the page key, read along the sort index. A derived table with
+    // its own LIMIT, so that the filter applies to these rows only and is never pushed below it.
+    sql::Where window;
+    sql::addKeyset(window, column, request);
+    QVariantList windowParams = window.params;
+    const QString direction = request.order == Qt::AscendingOrder ? u"ASC"_s : u"DESC"_s;
+    windowParams << qint64(recentWindow(request));
+    const QString windowSql = u"SELECT %1 FROM payments%2 ORDER BY %3 %4, id %4 LIMIT ?"_s.arg(
+        SelectColumns, window.sql(), column, direction);
+
+    sql::Where where;
+    FilterBuilder builder(m_db, where, true);
+    if (const StoreError error = builder.build(filter); error.isError())
+        return error;
+    *params = windowParams;
+    *params << where.params;
+    *sqlText = u"SELECT %1 FROM (%2) AS payments"_s.arg(SelectColumns, windowSql) + where.sql() +
+               sql::orderAndLimit(column, request, *params);
+    return {};
+}
+
+StoreResult<Page<PaymentRow>> PaymentRepository::readPage(const QString &sqlText, const QVariantList &params,
+                                                          const PageRequest &request)
+{
     Page<PaymentRow> page;
     const StoreError error = m_db.query(sqlText, params, [&page](const QSqlQuery &row) {
         page.rows.append(readRow(row));

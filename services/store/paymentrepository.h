@@ -81,6 +81,11 @@ private:
     StoreResult<UpsertOutcome> write(const QJsonObject &json, qint64 observedAt);
     StoreError pageQuery(const PaymentFilter &filter, const PageRequest &request, QString *sqlText,
                          QVariantList *params);
+    StoreError recentPageQuery(const PaymentFilter &filter, const PageRequest &request, QString *sqlText,
+                               QVariantList *params);
+    StoreResult<bool> isCommonText(const PaymentFilter &filter);
+    StoreResult<Page<PaymentRow>> readPage(const QString &sqlText, const QVariantList &params,
+                                           const PageRequest &request);
     Database &m_db;
 };
 
