@@ -123,8 +123,7 @@ void webhook(CliSession &s, const QStringList &arguments)
                [&s](const QJsonObject &endpoint) {
                    s.out() << "endpoint " << endpoint.value(u"id"_s).toString() << ' '
                            << endpoint.value(u"url"_s).toString() << '\n';
-                   // Stripe shows the secret once; until the keychain lands, the user
-                   // keeps it.
+                   // Stripe shows the secret once; until the keychain lands, the user keeps it.
                    s.out() << "secret " << endpoint.value(u"secret"_s).toString() << '\n';
                    s.finish(ExitOk);
                });
@@ -142,9 +141,8 @@ void webhook(CliSession &s, const QStringList &arguments)
         return s.usage(u"--listen ADDRESS:PORT, e.g. 127.0.0.1:8787"_s);
     sync::WebhookReceiver::Options options;
     if (args.has(u"rate-limit"_s)) {
-        // Stripe (or `stripe listen`) delivers from few addresses; a shop with
-        // bursts of events, or a benchmark on loopback, raises the per-address
-        // limit or turns it off with 0.
+        // Stripe (or `stripe listen`) delivers from few addresses; a shop with bursts of events, or a
+        // benchmark on loopback, raises the per-address limit or turns it off with 0.
         bool rateOk = false;
         options.perClientRate = args.value(u"rate-limit"_s).toInt(&rateOk);
         if (!rateOk || options.perClientRate < 0)
@@ -160,10 +158,30 @@ void webhook(CliSession &s, const QStringList &arguments)
     if (!db)
         return;
     auto *processor = new sync::EventProcessor(*db, s.client().hasApiKey() ? &s.client() : nullptr, &s);
-    auto *receiver =
-        new sync::WebhookReceiver([processor](const QJsonObject &event, const QByteArray &body,
-                                              QString *error) { return processor->sink(event, body, error); },
-                                  options, &s);
+    // Stripe wants a quick 2xx: a delivery is answered once it is durably in the store's inbox, the
+    // deliveries that arrive together sharing one commit (group commit). The events are applied from
+    // the inbox between deliveries, and whatever an earlier run left there first.
+    auto *receiver = new sync::WebhookReceiver(
+        [processor](const QList<sync::WebhookReceiver::Delivery> &deliveries) {
+            QList<QJsonObject> events;
+            QList<QByteArray> payloads;
+            events.reserve(deliveries.size());
+            payloads.reserve(deliveries.size());
+            for (const sync::WebhookReceiver::Delivery &delivery : deliveries) {
+                events.append(delivery.event);
+                payloads.append(delivery.rawBody);
+            }
+            return processor->enqueue(events, payloads);
+        },
+        options, &s);
+    receiver->setBackgroundWork([processor, &s](bool busy) {
+        const store::StoreResult<int> applied = processor->applyInbox(busy ? 4 : 32);
+        if (!applied.ok()) {
+            s.err() << "kassa-cli: applying received events: " << applied.error().toString() << Qt::endl;
+            return false; // tried again after the next delivery
+        }
+        return applied.value() > 0;
+    });
     receiver->setSecrets({secret});
     if (!receiver->listen(address, port)) {
         s.err() << "kassa-cli: cannot listen on " << listen << ": " << receiver->errorString() << '\n';
@@ -280,8 +298,8 @@ void exportCsv(CliSession &s, const QStringList &arguments)
         s.err() << "kassa-cli: cannot write " << args.positional(1) << ": " << file.errorString() << '\n';
         return s.finish(ExitFailure);
     }
-    file.write("id,created,status,amount,currency,amount_refunded,customer,email,"
-               "description,order_ref,card\n");
+    file.write(
+        "id,created,status,amount,currency,amount_refunded,customer,email,description,order_ref,card\n");
     store::PaymentRepository payments(*db);
     store::PageRequest request;
     request.limit = store::PageRequest::MaxLimit;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "services/store/storeerror.h"
+#include "services/store/storeresult.h"
 #include "services/store/upsertresult.h"
 
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
 #include <QString>
 
@@ -46,6 +49,21 @@ public:
     // Writes an object read from the API (a backfill page, a re-fetch) as of `observedAt` (0: now).
     Result applyObject(const QJsonObject &object, qint64 observedAt = 0);
 
+    // Applies several events in one transaction (group commit): each in a savepoint of its own, so that
+    // one that fails does not undo the others; one commit makes all of them durable. Results in the
+    // order of `events`; when the commit fails, every one of them failed.
+    QList<Result> processBatch(const QList<QJsonObject> &events);
+
+    // The webhook receiver's fast path: keeps the events (as received, `payloads`) in the store's inbox,
+    // all in one transaction, and applies nothing yet; applyInbox() does that later. A null string for
+    // each event now durably queued (or applied before), else why not.
+    QList<QString> enqueue(const QList<QJsonObject> &events, const QList<QByteArray> &payloads,
+                           const QString &source = QStringLiteral("webhook"));
+    // Applies up to `limit` of the inbox's oldest events in one transaction (processBatch), each leaving
+    // the inbox as it is applied. Gives how many were applied; when one of them fails, the others are
+    // still applied, the failed one stays queued for the next call, and the error names it.
+    store::StoreResult<int> applyInbox(int limit);
+
     // A WebhookReceiver::Sink: the event is applied (durably) before the receiver answers 2xx.
     bool sink(const QJsonObject &event, const QByteArray &rawBody, QString *error);
 
@@ -61,6 +79,15 @@ signals:
     void idle();
 
 private:
+    struct Applied
+    {
+        bool fresh = false;        // not processed before: eventApplied is emitted after the commit
+        bool needsRefetch = false; // fetch the object again after the commit
+    };
+
+    // Marks and applies one event inside the caller's open transaction.
+    store::StoreError applyInTransaction(const QJsonObject &event, Result *result, Applied *applied);
+    void afterCommit(const QJsonObject &event, Result *result, const Applied &applied);
     void refetch(const QString &objectType, const QString &id);
     void onRefetched(const QString &objectType, const QString &id, const stripe::StripeResponse &response);
 

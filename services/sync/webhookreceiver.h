@@ -3,10 +3,12 @@
 #include "net/httpserver.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 
@@ -26,6 +28,19 @@ public:
     // with an error when it could not be stored: the receiver answers 500 and Stripe delivers again.
     using Sink = std::function<bool(const QJsonObject &event, const QByteArray &rawBody, QString *error)>;
 
+    // A verified event waiting to be stored.
+    struct Delivery
+    {
+        QJsonObject event;
+        QByteArray rawBody;
+    };
+    // Group commit: stores every event of `deliveries` durably in one go (one transaction, one commit)
+    // and gives, for each in the same order, a null string when it is stored (or was already) or why it
+    // is not. The receiver collects what arrived in one pass of the event loop (at most
+    // Options::maxBatch) and answers each delivery only after this returned, so every 2xx still follows
+    // a durable write, and one commit serves all the deliveries that were waiting for it.
+    using BatchSink = std::function<QList<QString>(const QList<Delivery> &deliveries)>;
+
     struct Options
     {
         int toleranceSeconds = 300;
@@ -33,7 +48,15 @@ public:
         int requestTimeoutMs = 10'000;
         int idleTimeoutMs = 30'000;
         int perClientRate = 100; // requests per second from one address
+        int maxBatch = 64;       // with a BatchSink: at most this many events per call
+        // Background work (setBackgroundWork): steps run once no delivery came for quietMs, and one
+        // small step every busyStepIntervalMs under constant load.
+        int quietMs = 50;
+        int busyStepIntervalMs = 200;
     };
+    // One step of background work; `busy`: deliveries are coming in, keep the step short. Returns true
+    // while there is more to do.
+    using BackgroundStep = std::function<bool(bool busy)>;
     struct Stats
     {
         qint64 accepted = 0;
@@ -43,11 +66,19 @@ public:
 
     explicit WebhookReceiver(Sink sink, QObject *parent = nullptr);
     WebhookReceiver(Sink sink, const Options &options, QObject *parent = nullptr);
+    WebhookReceiver(BatchSink sink, const Options &options, QObject *parent = nullptr);
     ~WebhookReceiver() override;
+
+    // Work done between deliveries (kassa-cli applies the events that a BatchSink queued): answering
+    // comes first, so steps run while the receiver is quiet, one after another until the work is done,
+    // and under constant load one short step every Options::busyStepIntervalMs so that the work still
+    // moves. Runs a first step soon after it is set (work left from an earlier run).
+    void setBackgroundWork(BackgroundStep step);
 
     // Every secret that may have signed a delivery (two while a secret is being rolled).
     void setSecrets(const QList<QByteArray> &secrets) { m_secrets = secrets; }
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    // Stores what is still waiting for a group commit, then closes every connection.
     void close();
     bool isListening() const;
     quint16 port() const;
@@ -59,10 +90,32 @@ signals:
     void deliveryRejected(int httpStatus, const QString &reason);
 
 private:
+    struct Pending
+    {
+        Delivery delivery;
+        QString id;
+        QString type;
+        net::HttpResponder responder;
+    };
+
+    void setUpServer();
     void handle(net::HttpRequest &&request, const net::HttpResponder &responder);
     void reject(const net::HttpResponder &responder, int status, const QString &reason);
+    void stored(const QString &id, const QString &type, const net::HttpResponder &responder);
+    void notStored(const QString &id, const QString &error, const net::HttpResponder &responder);
+    void flush();
+    void deliveryDone();
+    void backgroundStep();
 
     Sink m_sink;
+    BatchSink m_batchSink;
+    QList<Pending> m_pending;
+    QTimer m_flushTimer;
+    BackgroundStep m_backgroundStep;
+    QTimer m_backgroundTimer;
+    QElapsedTimer m_clock;
+    qint64 m_lastStepMs = 0;
+    qint64 m_lastDeliveryMs = -1;
     Options m_options;
     QList<QByteArray> m_secrets;
     net::HttpServer *m_server;

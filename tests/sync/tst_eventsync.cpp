@@ -83,6 +83,7 @@ private slots:
     void cleanup();
 
     void duplicateEventIsAppliedOnce();
+    void inboxThenBatchesApplyEveryEventOnce();
     void staleEventDoesNotMoveBackAndRefetches();
     void unreadablePayloadIsFetchedAgain();
     void pollerSavesWatermarkAfterBatch();
@@ -212,6 +213,64 @@ void TestEventSync::duplicateEventIsAppliedOnce()
     QVERIFY(again.duplicate);
     store::EventRepository repository(*m_fixture->db);
     QVERIFY(repository.isProcessed(all.last().value(u"id"_s).toString()).valueOr(false));
+    QTRY_COMPARE_WITH_TIMEOUT(processor.pendingRefetches(), 0, 10'000);
+}
+
+void TestEventSync::inboxThenBatchesApplyEveryEventOnce()
+{
+    makeActivity();
+    QList<QJsonObject> all = events();
+    QVERIFY(all.size() > 3);
+    QList<QByteArray> payloads;
+    for (const QJsonObject &event : std::as_const(all))
+        payloads.append(QJsonDocument(event).toJson(QJsonDocument::Compact));
+    // A redelivery in the same batch, and something that is not an event.
+    all.append(all.first());
+    payloads.append(payloads.first());
+    all.append(QJsonObject{{u"id"_s, u"evt_x"_s}, {u"object"_s, u"charge"_s}});
+    payloads.append("{}");
+    sync::EventProcessor processor(*m_fixture->db, m_fixture->client.get());
+    const QList<QString> errors = processor.enqueue(all, payloads);
+    QCOMPARE(errors.size(), all.size());
+    for (qsizetype i = 0; i + 1 < errors.size(); ++i)
+        QVERIFY2(errors.at(i).isNull(), qPrintable(errors.at(i)));
+    QVERIFY(!errors.last().isNull());
+
+    store::EventRepository repository(*m_fixture->db);
+    const qint64 distinct = all.size() - 2;
+    QCOMPARE(repository.inboxSize().valueOr(-1), distinct);
+    QSignalSpy applied(&processor, &sync::EventProcessor::eventApplied);
+    int total = 0;
+    for (int round = 0; round < 100; ++round) {
+        const store::StoreResult<int> step = processor.applyInbox(3);
+        QVERIFY2(step.ok(), qPrintable(step.error().toString()));
+        if (step.value() == 0)
+            break;
+        total += step.value();
+    }
+    QCOMPARE(total, distinct);
+    QCOMPARE(applied.size(), distinct);
+    QCOMPARE(repository.inboxSize().valueOr(-1), 0);
+    for (qsizetype i = 0; i < distinct; ++i)
+        QVERIFY(repository.isProcessed(all.at(i).value(u"id"_s).toString()).valueOr(false));
+    store::PaymentRepository payments(*m_fixture->db);
+    for (qsizetype i = 0; i < distinct; ++i) {
+        const QJsonObject object = all.at(i).value(u"data"_s).toObject().value(u"object"_s).toObject();
+        if (object.value(u"object"_s).toString() == u"payment_intent"_s)
+            QVERIFY(payments.rawJson(object.value(u"id"_s).toString()).valueOr(std::nullopt).has_value());
+    }
+    // Delivered again once applied: nothing is queued.
+    QVERIFY(processor.enqueue({all.first()}, {payloads.first()}).first().isNull());
+    QCOMPARE(repository.inboxSize().valueOr(-1), 0);
+
+    // processBatch: each event on its own, the bad one refused, the rest applied or recognised.
+    const QList<sync::EventProcessor::Result> results = processor.processBatch(all);
+    QCOMPARE(results.size(), all.size());
+    for (qsizetype i = 0; i + 1 < results.size(); ++i) {
+        QVERIFY2(results.at(i).ok, qPrintable(results.at(i).error));
+        QVERIFY(results.at(i).duplicate);
+    }
+    QVERIFY(!results.last().ok);
     QTRY_COMPARE_WITH_TIMEOUT(processor.pendingRefetches(), 0, 10'000);
 }
 

@@ -14,7 +14,9 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using kassa::stripe::WebhookSignature;
@@ -62,6 +64,9 @@ QByteArray rawExchange(quint16 port, const QList<QByteArray> &chunks, int pauseM
     return answer;
 }
 
+// Sends one signed delivery on each of `count` connections at once and gives the answers, in order.
+QList<QByteArray> concurrentDeliveries(quint16 port, int count, const QString &idPrefix);
+
 QByteArray post(const QByteArray &body, const QByteArray &signature, const QByteArray &path = "/webhook")
 {
     QByteArray request =
@@ -70,6 +75,37 @@ QByteArray post(const QByteArray &body, const QByteArray &signature, const QByte
         request += "Stripe-Signature: " + signature + "\r\n";
     request += "Content-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
     return request;
+}
+
+QList<QByteArray> concurrentDeliveries(quint16 port, int count, const QString &idPrefix)
+{
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    QList<QByteArray> answers(count);
+    for (int i = 0; i < count; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, port);
+        if (!socket->waitForConnected(2000))
+            return {};
+        QObject::connect(socket.get(), &QTcpSocket::readyRead, socket.get(),
+                         [&answers, i, raw = socket.get()] { answers[i] += raw->readAll(); });
+        sockets.push_back(std::move(socket));
+    }
+    // Written before the receiver's thread (this one) runs again: they arrive together.
+    for (int i = 0; i < count; ++i) {
+        const QByteArray body = eventBody(idPrefix + QString::number(i));
+        sockets[size_t(i)]->write(
+            post(body, WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch())));
+        sockets[size_t(i)]->flush();
+    }
+    QElapsedTimer timer;
+    timer.start();
+    const auto allAnswered = [&answers] {
+        return std::all_of(answers.cbegin(), answers.cend(),
+                           [](const QByteArray &answer) { return answer.contains("\r\n\r\n"); });
+    };
+    while (!allAnswered() && timer.elapsed() < 5000)
+        QTest::qWait(10);
+    return answers;
 }
 
 } // namespace
@@ -93,6 +129,9 @@ private slots:
     void rotationAcceptsEitherSecret();
     void perClientRateLimit();
     void simulatorDeliveriesVerify();
+    void groupCommitAnswersEachAfterItsBatch();
+    void groupCommitFailureAsksForRedelivery();
+    void backgroundWorkRunsBetweenDeliveries();
 
 private:
     std::unique_ptr<WebhookReceiver> m_receiver;
@@ -318,4 +357,92 @@ void TestWebhookReceiver::simulatorDeliveriesVerify()
 }
 
 QTEST_GUILESS_MAIN(TestWebhookReceiver)
+void TestWebhookReceiver::groupCommitAnswersEachAfterItsBatch()
+{
+    WebhookReceiver::Options options;
+    options.perClientRate = 0;
+    options.maxBatch = 2;
+    QList<qsizetype> batches;
+    QStringList stored;
+    WebhookReceiver receiver(
+        [&](const QList<WebhookReceiver::Delivery> &deliveries) {
+            batches.append(deliveries.size());
+            for (const WebhookReceiver::Delivery &delivery : deliveries) {
+                // The raw body travels with the parsed event.
+                if (QJsonDocument::fromJson(delivery.rawBody).object() == delivery.event)
+                    stored.append(delivery.event.value(u"id"_s).toString());
+            }
+            return QList<QString>(deliveries.size());
+        },
+        options);
+    receiver.setSecrets({Secret});
+    QVERIFY(receiver.listen(QHostAddress::LocalHost, 0));
+    const QList<QByteArray> answers = concurrentDeliveries(receiver.port(), 6, u"evt_group"_s);
+    QCOMPARE(answers.size(), 6);
+    for (const QByteArray &answer : answers)
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QCOMPARE(stored.size(), 6);
+    // Never more than maxBatch events per commit.
+    qsizetype total = 0;
+    for (const qsizetype size : std::as_const(batches)) {
+        QVERIFY(size >= 1 && size <= 2);
+        total += size;
+    }
+    QCOMPARE(total, 6);
+    QCOMPARE(receiver.stats().accepted, 6);
+}
+
+void TestWebhookReceiver::groupCommitFailureAsksForRedelivery()
+{
+    WebhookReceiver::Options options;
+    options.perClientRate = 0;
+    int calls = 0;
+    WebhookReceiver receiver(
+        [&](const QList<WebhookReceiver::Delivery> &deliveries) {
+            ++calls;
+            // The first event of each batch is refused alone; a sink that answers for fewer events than
+            // it was given fails the rest too.
+            QList<QString> errors{u"disk full"_s};
+            if (deliveries.size() > 2)
+                errors.append(QString());
+            return errors;
+        },
+        options);
+    receiver.setSecrets({Secret});
+    QVERIFY(receiver.listen(QHostAddress::LocalHost, 0));
+    const QList<QByteArray> answers = concurrentDeliveries(receiver.port(), 4, u"evt_groupfail"_s);
+    QCOMPARE(answers.size(), 4);
+    int refused = 0;
+    for (const QByteArray &answer : answers) {
+        QVERIFY2(answer.startsWith("HTTP/1.1 500") || answer.startsWith("HTTP/1.1 200"), answer.constData());
+        refused += answer.startsWith("HTTP/1.1 500") ? 1 : 0;
+    }
+    QVERIFY(calls >= 1);
+    QVERIFY(refused >= 1);
+    QCOMPARE(receiver.stats().sinkFailures + receiver.stats().accepted, 4);
+    QCOMPARE(receiver.stats().sinkFailures, refused);
+}
+
+void TestWebhookReceiver::backgroundWorkRunsBetweenDeliveries()
+{
+    int steps = 0;
+    int left = 3; // work left from an earlier run
+    m_receiver->setBackgroundWork([&](bool) {
+        ++steps;
+        return --left > 0;
+    });
+    QTRY_COMPARE(steps, 3);
+    QTest::qWait(50);
+    QCOMPARE(steps, 3); // done: nothing runs until there is something new
+
+    left = 1;
+    const QByteArray body = eventBody(u"evt_then_work"_s);
+    const QByteArray answer = rawExchange(
+        m_receiver->port(),
+        {post(body, WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch()))}, 0, 3000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QTRY_COMPARE(steps, 4);
+    m_receiver->setBackgroundWork({});
+}
+
 #include "tst_webhookreceiver.moc"
