@@ -10,6 +10,7 @@
 #include "services/store/migrations.h"
 #include "services/store/paymentfilter.h"
 #include "services/store/paymentrepository.h"
+#include "services/store/walcheckpointer.h"
 #include "services/stripe/resources/paymentintents.h"
 #include "services/stripe/resources/webhookendpoints.h"
 #include "services/sync/backfill.h"
@@ -182,6 +183,10 @@ void webhook(CliSession &s, const QStringList &arguments)
         }
         return applied.value() > 0;
     });
+    // A checkpoint's fdatasync would otherwise run inside a delivery's commit and hold every connection.
+    auto *checkpointer = new store::WalCheckpointer(&s);
+    if (QString why; !checkpointer->start(*db, 500, &why))
+        s.err() << "kassa-cli: checkpoints stay in the receiving thread: " << why << Qt::endl;
     receiver->setSecrets({secret});
     if (!receiver->listen(address, port)) {
         s.err() << "kassa-cli: cannot listen on " << listen << ": " << receiver->errorString() << '\n';

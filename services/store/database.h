@@ -59,6 +59,7 @@ public:
     QString connectionName() const { return m_connectionName; }
     // DatabaseConfig::toDisplayString(): where this is, without the password.
     QString displayName() const { return m_config.toDisplayString(); }
+    const DatabaseConfig &config() const { return m_config; }
     int busyTimeoutMs() const { return m_config.busyTimeoutMs; }
     // PostgreSQL: whether migrations may create extensions (DatabaseConfig::allowExtensions).
     bool allowExtensions() const { return m_config.allowExtensions; }
