@@ -15,6 +15,8 @@
 // Every figure is printed as a human line and as one JSON line
 // {"bench": "client", "metric": "...", "value": N, "unit": "..."}. Exits non-zero when any call failed on
 // either side, or when stripe-node could not run and --kassa-only was not given.
+#include "benchsupport.h"
+
 #include "core/currency.h"
 #include "core/money.h"
 #include "services/stripe/resources/paymentintents.h"
@@ -34,14 +36,12 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <functional>
 #include <memory>
 
 using namespace Qt::StringLiterals;
 using namespace kassa;
+using namespace kassa::bench;
 using namespace kassa::stripe;
 
 namespace {
@@ -78,55 +78,6 @@ struct Measured
     double cpuUsPerRequest() const { return count > 0 ? cpuUs() / count : 0; }
     double simCpuUsPerRequest() const { return count > 0 ? simCpuUs / count : 0; }
 };
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-// utime + stime of a process, in microseconds (/proc/<pid>/stat fields 14 and 15).
-double processCpuUs(qint64 pid)
-{
-    QFile file(u"/proc/%1/stat"_s.arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray stat = file.readAll();
-    // The command name (field 2) may contain spaces: count fields from its closing parenthesis.
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13)
-        return 0;
-    const double ticks = double(fields.at(11).toLongLong() + fields.at(12).toLongLong());
-    return ticks * 1e6 / double(sysconf(_SC_CLK_TCK));
-}
-
-struct CpuTimes
-{
-    double userUs = 0;
-    double systemUs = 0;
-};
-
-CpuTimes selfCpu()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return {double(usage.ru_utime.tv_sec) * 1e6 + double(usage.ru_utime.tv_usec),
-            double(usage.ru_stime.tv_sec) * 1e6 + double(usage.ru_stime.tv_usec)};
-}
-
-void printFigure(const QString &human, const char *metric, double value, int decimals, const char *unit)
-{
-    out() << human << Qt::endl;
-    out() << "{\"bench\": \"client\", \"metric\": \"" << metric
-          << "\", \"value\": " << QString::number(value, 'f', decimals) << ", \"unit\": \"" << unit << "\"}"
-          << Qt::endl;
-}
 
 class ClientBench
 {
@@ -261,7 +212,7 @@ void ClientBench::runKassa(int count, bool measured, std::function<void()> done)
         return;
     }
     if (measured) {
-        m_simCpuAtStart = processCpuUs(m_pid);
+        m_simCpuAtStart = processCpuSeconds(m_pid) * 1e6;
         m_cpuAtStart = selfCpu();
         m_wall.start();
     }
@@ -299,7 +250,7 @@ void ClientBench::sendKassa()
             m_kassa.wallMs = wallNs / 1e6;
             m_kassa.cpuUserUs = cpu.userUs - m_cpuAtStart.userUs;
             m_kassa.cpuSystemUs = cpu.systemUs - m_cpuAtStart.systemUs;
-            m_kassa.simCpuUs = processCpuUs(m_pid) - m_simCpuAtStart;
+            m_kassa.simCpuUs = processCpuSeconds(m_pid) * 1e6 - m_simCpuAtStart;
         }
         // Posted: the next phase does not start inside the reply's finished() handler.
         QTimer::singleShot(0, [this] { finishLoop(); });
@@ -402,11 +353,12 @@ void ClientBench::report()
           << QString::number(k.wallMs, 'f', 1) << " ms; CPU user "
           << QString::number(k.cpuUserUs / 1e3, 'f', 1) << " ms + sys "
           << QString::number(k.cpuSystemUs / 1e3, 'f', 1) << " ms" << Qt::endl;
-    printFigure(u"Kassa wall time: %1 ms per request"_s.arg(k.wallMsPerRequest(), 0, 'f', 3),
+    printFigure("client", u"Kassa wall time: %1 ms per request"_s.arg(k.wallMsPerRequest(), 0, 'f', 3),
                 "kassa_wall_ms_per_request", k.wallMsPerRequest(), 3, "ms/request");
-    printFigure(u"Kassa CPU: %1 us per request"_s.arg(k.cpuUsPerRequest(), 0, 'f', 1),
+    printFigure("client", u"Kassa CPU: %1 us per request"_s.arg(k.cpuUsPerRequest(), 0, 'f', 1),
                 "kassa_cpu_us_per_request", k.cpuUsPerRequest(), 1, "us/request");
     printFigure(
+        "client",
         u"simulator CPU during Kassa's loop: %1 us per request"_s.arg(k.simCpuUsPerRequest(), 0, 'f', 1),
         "sim_cpu_us_per_request_kassa", k.simCpuUsPerRequest(), 1, "us/request");
 
@@ -416,21 +368,24 @@ void ClientBench::report()
         out() << m_nodeVersions << ": " << n.count << " calls in " << QString::number(n.wallMs, 'f', 1)
               << " ms; CPU user " << QString::number(n.cpuUserUs / 1e3, 'f', 1) << " ms + sys "
               << QString::number(n.cpuSystemUs / 1e3, 'f', 1) << " ms" << Qt::endl;
-        printFigure(u"stripe-node wall time: %1 ms per request"_s.arg(n.wallMsPerRequest(), 0, 'f', 3),
+        printFigure("client",
+                    u"stripe-node wall time: %1 ms per request"_s.arg(n.wallMsPerRequest(), 0, 'f', 3),
                     "stripe_node_wall_ms_per_request", n.wallMsPerRequest(), 3, "ms/request");
-        printFigure(u"stripe-node CPU: %1 us per request"_s.arg(n.cpuUsPerRequest(), 0, 'f', 1),
+        printFigure("client", u"stripe-node CPU: %1 us per request"_s.arg(n.cpuUsPerRequest(), 0, 'f', 1),
                     "stripe_node_cpu_us_per_request", n.cpuUsPerRequest(), 1, "us/request");
-        printFigure(u"simulator CPU during stripe-node's loop: %1 us per request"_s.arg(
+        printFigure("client",
+                    u"simulator CPU during stripe-node's loop: %1 us per request"_s.arg(
                         n.simCpuUsPerRequest(), 0, 'f', 1),
                     "sim_cpu_us_per_request_stripe_node", n.simCpuUsPerRequest(), 1, "us/request");
         const double wallRatio = n.wallMsPerRequest() > 0 ? k.wallMsPerRequest() / n.wallMsPerRequest() : 0;
         const double cpuRatio = n.cpuUsPerRequest() > 0 ? k.cpuUsPerRequest() / n.cpuUsPerRequest() : 0;
-        printFigure(u"wall time ratio Kassa/stripe-node: %1"_s.arg(wallRatio, 0, 'f', 3),
+        printFigure("client", u"wall time ratio Kassa/stripe-node: %1"_s.arg(wallRatio, 0, 'f', 3),
                     "wall_ratio_kassa_to_stripe_node", wallRatio, 3, "ratio");
-        printFigure(u"CPU ratio Kassa/stripe-node: %1"_s.arg(cpuRatio, 0, 'f', 3),
+        printFigure("client", u"CPU ratio Kassa/stripe-node: %1"_s.arg(cpuRatio, 0, 'f', 3),
                     "cpu_ratio_kassa_to_stripe_node", cpuRatio, 3, "ratio");
         goalMet = cpuRatio > 0 && cpuRatio <= CpuGoalRatio;
-        printFigure(u"goal (Kassa's CPU per request at most 1/3 of stripe-node's): %1 (%2 %3 0.333)"_s.arg(
+        printFigure("client",
+                    u"goal (Kassa's CPU per request at most 1/3 of stripe-node's): %1 (%2 %3 0.333)"_s.arg(
                         goalMet ? u"met"_s : u"NOT met"_s, QString::number(cpuRatio, 'f', 3),
                         goalMet ? u"<="_s : u">"_s),
                     "cpu_goal_met", goalMet ? 1 : 0, 0, "bool");

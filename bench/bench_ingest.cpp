@@ -29,8 +29,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
-#include <ctime>
-
 using namespace Qt::StringLiterals;
 using namespace kassa;
 using namespace kassa::bench;
@@ -74,13 +72,6 @@ struct Run
     double rate() const { return seconds > 0 ? double(objects) / seconds : 0; }
     double cpuRate() const { return cpuSeconds > 0 ? double(objects) / cpuSeconds : 0; }
 };
-
-double threadCpuSeconds()
-{
-    timespec now{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return double(now.tv_sec) + double(now.tv_nsec) / 1e9;
-}
 
 // The customers the payments name, so that the denormalised columns have something to copy.
 bool writeCustomers(Database &db, const Shop &shop)

@@ -8,6 +8,7 @@
 // {"bench": "sim", "metric": "...", "value": N, "unit": "..."}. Exits non-zero when any response was not a
 // 200 (or a 200 without a succeeded PaymentIntent), a connection failed, or the simulator's object count
 // disagrees with the number of successful creates.
+#include "benchsupport.h"
 #include "httploadconnection.h"
 
 #include <QCommandLineParser>
@@ -23,16 +24,12 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cmath>
 #include <memory>
 #include <vector>
 
 using namespace Qt::StringLiterals;
-using kassa::bench::HttpLoadConnection;
+using namespace kassa::bench;
 
 namespace {
 
@@ -57,73 +54,6 @@ struct PhaseResult
     std::vector<qint64> latenciesNs;
     double serverCpuSeconds = 0;
 };
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-double percentileMs(std::vector<qint64> values, double fraction)
-{
-    if (values.empty())
-        return 0;
-    const auto rank =
-        std::min(values.size() - 1, static_cast<size_t>(std::ceil(fraction * double(values.size())) - 1));
-    std::nth_element(values.begin(), values.begin() + qsizetype(rank), values.end());
-    return double(values[rank]) / 1e6;
-}
-
-// utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15).
-double processCpuSeconds(qint64 pid)
-{
-    QFile file(u"/proc/%1/stat"_s.arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray stat = file.readAll();
-    // The command name (field 2) may contain spaces: count fields from its closing parenthesis.
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13)
-        return 0;
-    const double ticks = double(fields.at(11).toLongLong() + fields.at(12).toLongLong());
-    return ticks / double(sysconf(_SC_CLK_TCK));
-}
-
-double selfCpuSeconds()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-// VmHWM (peak resident set) of a process, in MiB; -1 when unreadable.
-double peakRssMib(qint64 pid)
-{
-    QFile file(u"/proc/%1/status"_s.arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> lines = file.readAll().split('\n');
-    for (const QByteArray &line : lines) {
-        if (line.startsWith("VmHWM:"))
-            return double(line.mid(6).trimmed().split(' ').value(0).toLongLong()) / 1024.0;
-    }
-    return -1;
-}
-
-void printFigure(const QString &human, const char *metric, double value, int decimals, const char *unit)
-{
-    out() << human << Qt::endl;
-    out() << "{\"bench\": \"sim\", \"metric\": \"" << metric
-          << "\", \"value\": " << QString::number(value, 'f', decimals) << ", \"unit\": \"" << unit << "\"}"
-          << Qt::endl;
-}
 
 class SimBench
 {
@@ -242,7 +172,7 @@ void SimBench::run()
     out() << "bench_sim: " << m_options.connections << " keep-alive connections, "
           << m_options.warmupMs / 1000.0 << " s warm-up, " << m_options.durationMs / 1000.0
           << " s per figure, simulator pid " << m_pid << Qt::endl;
-    m_clientCpuAtStart = selfCpuSeconds();
+    m_clientCpuAtStart = selfCpu().seconds();
     runPhase(Workload::CreateConfirm, m_options.warmupMs, false, [this](PhaseResult) {
         runPhase(Workload::CreateConfirm, m_options.durationMs, true, [this](PhaseResult createConfirm) {
             m_createConfirm = std::move(createConfirm);
@@ -375,7 +305,7 @@ void SimBench::maybeFinishPhase()
 
 void SimBench::finish()
 {
-    m_clientCpu = selfCpuSeconds() - m_clientCpuAtStart;
+    m_clientCpu = selfCpu().seconds() - m_clientCpuAtStart;
     // The simulator's own count of PaymentIntents, over a fresh connection of the same client.
     QString error;
     m_statsConnection = std::make_unique<HttpLoadConnection>(
@@ -412,7 +342,7 @@ void SimBench::report(qint64 intents)
     if (intents >= 0 && intents != m_createdOk)
         recordFailure(u"the simulator holds %1 PaymentIntents, the client saw %2 succeed"_s.arg(intents).arg(
             m_createdOk));
-    const double rss = peakRssMib(m_pid);
+    const double rss = peakRssMiB(m_pid);
     stopSimulator();
 
     const PhaseResult &cc = m_createConfirm;
@@ -426,30 +356,34 @@ void SimBench::report(qint64 intents)
     const double cpuPerCreate = cc.completed > 0 ? cc.serverCpuSeconds * 1e6 / double(cc.completed) : 0;
     const double cpuPerGet = ref.completed > 0 ? ref.serverCpuSeconds * 1e6 / double(ref.completed) : 0;
 
-    printFigure(u"create+confirm: %1 requests/s (%2 in %3 s; goal >= 2000/s: %4)"_s.arg(ccRps, 0, 'f', 1)
+    printFigure("sim",
+                u"create+confirm: %1 requests/s (%2 in %3 s; goal >= 2000/s: %4)"_s.arg(ccRps, 0, 'f', 1)
                     .arg(cc.completed)
                     .arg(cc.seconds, 0, 'f', 2)
                     .arg(ccRps >= 2000 ? u"met"_s : u"MISSED"_s),
                 "create_confirm_rps", ccRps, 1, "requests/s");
-    printFigure(u"create+confirm latency p50: %1 ms"_s.arg(ccP50, 0, 'f', 3), "create_confirm_p50_ms", ccP50,
-                3, "ms");
-    printFigure(u"create+confirm latency p99: %1 ms"_s.arg(ccP99, 0, 'f', 3), "create_confirm_p99_ms", ccP99,
-                3, "ms");
-    printFigure(u"create+confirm server CPU: %1 us per request (%2 s of %3 s)"_s.arg(cpuPerCreate, 0, 'f', 1)
+    printFigure("sim", u"create+confirm latency p50: %1 ms"_s.arg(ccP50, 0, 'f', 3), "create_confirm_p50_ms",
+                ccP50, 3, "ms");
+    printFigure("sim", u"create+confirm latency p99: %1 ms"_s.arg(ccP99, 0, 'f', 3), "create_confirm_p99_ms",
+                ccP99, 3, "ms");
+    printFigure("sim",
+                u"create+confirm server CPU: %1 us per request (%2 s of %3 s)"_s.arg(cpuPerCreate, 0, 'f', 1)
                     .arg(cc.serverCpuSeconds, 0, 'f', 2)
                     .arg(cc.seconds, 0, 'f', 2),
                 "create_confirm_server_cpu_us", cpuPerCreate, 1, "us/request");
-    printFigure(u"reference GET /v1/events?limit=1: %1 requests/s (%2 in %3 s)"_s.arg(refRps, 0, 'f', 1)
+    printFigure("sim",
+                u"reference GET /v1/events?limit=1: %1 requests/s (%2 in %3 s)"_s.arg(refRps, 0, 'f', 1)
                     .arg(ref.completed)
                     .arg(ref.seconds, 0, 'f', 2),
                 "cheap_get_rps", refRps, 1, "requests/s");
-    printFigure(u"reference latency p50: %1 ms"_s.arg(refP50, 0, 'f', 3), "cheap_get_p50_ms", refP50, 3,
-                "ms");
-    printFigure(u"reference latency p99: %1 ms"_s.arg(refP99, 0, 'f', 3), "cheap_get_p99_ms", refP99, 3,
-                "ms");
-    printFigure(u"reference server CPU: %1 us per request"_s.arg(cpuPerGet, 0, 'f', 1),
+    printFigure("sim", u"reference latency p50: %1 ms"_s.arg(refP50, 0, 'f', 3), "cheap_get_p50_ms", refP50,
+                3, "ms");
+    printFigure("sim", u"reference latency p99: %1 ms"_s.arg(refP99, 0, 'f', 3), "cheap_get_p99_ms", refP99,
+                3, "ms");
+    printFigure("sim", u"reference server CPU: %1 us per request"_s.arg(cpuPerGet, 0, 'f', 1),
                 "cheap_get_server_cpu_us", cpuPerGet, 1, "us/request");
     printFigure(
+        "sim",
         u"simulator peak RSS (VmHWM): %1 MiB, holding %2 PaymentIntents"_s.arg(rss, 0, 'f', 1).arg(intents),
         "server_peak_rss_mib", rss, 1, "MiB");
     out() << "client CPU: " << QString::number(m_clientCpu, 'f', 2) << " s for " << m_responses

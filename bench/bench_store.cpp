@@ -34,7 +34,6 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 
-#include <ctime>
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -206,26 +205,17 @@ struct Case
     std::function<bool(int rep, double *ms)> run;
 };
 
-// CPU time of this thread, ms: what a SQLite query costs regardless of what else the machine runs
-// (the wall time is the figure the goals are about).
-double threadCpuMs()
-{
-    timespec now{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return double(now.tv_sec) * 1e3 + double(now.tv_nsec) / 1e6;
-}
-
 double g_lastCpuMs = 0;
 
 template<typename Call>
 auto timed(double *ms, Call &&call)
 {
-    const double cpu = threadCpuMs();
+    const double cpu = threadCpuSeconds() * 1e3;
     QElapsedTimer timer;
     timer.start();
     auto result = call();
     *ms = double(timer.nsecsElapsed()) / 1e6;
-    g_lastCpuMs = threadCpuMs() - cpu;
+    g_lastCpuMs = threadCpuSeconds() * 1e3 - cpu;
     return result;
 }
 

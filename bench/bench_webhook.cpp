@@ -28,6 +28,7 @@
 // {"bench": "webhook", "metric": "...", "value": N, "unit": "..."}. Exits 1 when a response was not 2xx,
 // a connection failed, a store does not hold exactly the events sent, or a receiver could not run (Node.js
 // or the stripe package missing included); never because of the timings.
+#include "benchsupport.h"
 #include "httploadconnection.h"
 
 #include "services/stripe/webhooksignature.h"
@@ -53,15 +54,12 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cmath>
 #include <memory>
 #include <vector>
 
 using namespace Qt::StringLiterals;
-using kassa::bench::HttpLoadConnection;
+using namespace kassa::bench;
 
 namespace {
 
@@ -92,65 +90,6 @@ struct Figures
     std::vector<qint64> latenciesNs;
     double serverCpuSeconds = 0;
 };
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-double percentileMs(std::vector<qint64> values, double fraction)
-{
-    if (values.empty())
-        return 0;
-    const auto rank =
-        std::min(values.size() - 1, static_cast<size_t>(std::ceil(fraction * double(values.size())) - 1));
-    std::nth_element(values.begin(), values.begin() + qsizetype(rank), values.end());
-    return double(values[rank]) / 1e6;
-}
-
-// utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15).
-double processCpuSeconds(qint64 pid)
-{
-    QFile file(u"/proc/%1/stat"_s.arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray stat = file.readAll();
-    // The command name (field 2) may contain spaces: count fields from its closing parenthesis.
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields.size() < 13)
-        return 0;
-    const double ticks = double(fields.at(11).toLongLong() + fields.at(12).toLongLong());
-    return ticks / double(sysconf(_SC_CLK_TCK));
-}
-
-// VmHWM (peak resident set) of a process, in MiB; -1 when unreadable.
-double peakRssMib(qint64 pid)
-{
-    QFile file(u"/proc/%1/status"_s.arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> lines = file.readAll().split('\n');
-    for (const QByteArray &line : lines) {
-        if (line.startsWith("VmHWM:"))
-            return double(line.mid(6).trimmed().split(' ').value(0).toLongLong()) / 1024.0;
-    }
-    return -1;
-}
-
-void printFigure(const QString &human, const QString &metric, double value, int decimals, const char *unit)
-{
-    out() << human << Qt::endl;
-    out() << "{\"bench\": \"webhook\", \"metric\": \"" << metric
-          << "\", \"value\": " << QString::number(value, 'f', decimals) << ", \"unit\": \"" << unit << "\"}"
-          << Qt::endl;
-}
 
 // A payment_intent.succeeded event as Stripe sends it (API version 2024-06-20, the one Kassa pins), compact
 // JSON with SequencePlaceholder wherever an id must differ from one event to the next.
@@ -457,7 +396,7 @@ void WebhookBench::afterKassa(int round, std::function<void()> next)
     }
     // The last round: Kassa is killed while its inbox still holds what it answered 200 for, and started
     // again on the same store, which must then apply every one of them.
-    m_kassaRss = peakRssMib(m_kassa.pid);
+    m_kassaRss = peakRssMiB(m_kassa.pid);
     m_kassa.connections.clear();
     m_kassa.process.kill();
     if (!m_kassa.process.waitForFinished(10'000))
@@ -638,8 +577,8 @@ void WebhookBench::maybeFinishPhase()
 
 void WebhookBench::finish()
 {
-    const double kassaRss = std::max(m_kassaRss, peakRssMib(m_kassa.pid));
-    const double nodeRss = peakRssMib(m_node.pid);
+    const double kassaRss = std::max(m_kassaRss, peakRssMiB(m_kassa.pid));
+    const double nodeRss = peakRssMiB(m_node.pid);
     // Killed, not asked to stop: what was answered 200 must be in the store after a crash.
     for (Target *target : {&m_kassa, &m_node}) {
         target->connections.clear();
@@ -649,9 +588,9 @@ void WebhookBench::finish()
     }
     countKassaStore();
     countNodeFile();
-    printFigure(u"Kassa receiver peak RSS (VmHWM): %1 MiB"_s.arg(kassaRss, 0, 'f', 1),
+    printFigure("webhook", u"Kassa receiver peak RSS (VmHWM): %1 MiB"_s.arg(kassaRss, 0, 'f', 1),
                 u"kassa_peak_rss_mib"_s, kassaRss, 1, "MiB");
-    printFigure(u"stripe-node receiver peak RSS (VmHWM): %1 MiB"_s.arg(nodeRss, 0, 'f', 1),
+    printFigure("webhook", u"stripe-node receiver peak RSS (VmHWM): %1 MiB"_s.arg(nodeRss, 0, 'f', 1),
                 u"stripe_node_peak_rss_mib"_s, nodeRss, 1, "MiB");
     report();
 }
@@ -754,18 +693,19 @@ void WebhookBench::report()
     const Summary node = summarise(m_node.figures);
     for (const auto &[target, s] : {std::pair{&m_kassa, kassa}, std::pair{&m_node, node}}) {
         const QString key = target->name == u"kassa"_s ? u"kassa"_s : u"stripe_node"_s;
-        printFigure(u"%1: %2 events/s (%3 in %4 s)"_s.arg(target->label)
+        printFigure("webhook",
+                    u"%1: %2 events/s (%3 in %4 s)"_s.arg(target->label)
                         .arg(s.rps, 0, 'f', 1)
                         .arg(target->figures.completed)
                         .arg(target->figures.seconds, 0, 'f', 2),
                     key + u"_events_per_s"_s, s.rps, 1, "events/s");
-        printFigure(u"%1: latency p50 %2 ms"_s.arg(target->label).arg(s.p50, 0, 'f', 3), key + u"_p50_ms"_s,
-                    s.p50, 3, "ms");
-        printFigure(u"%1: latency p99 %2 ms"_s.arg(target->label).arg(s.p99, 0, 'f', 3), key + u"_p99_ms"_s,
-                    s.p99, 3, "ms");
-        printFigure(u"%1: latency p99.9 %2 ms"_s.arg(target->label).arg(s.p999, 0, 'f', 3),
+        printFigure("webhook", u"%1: latency p50 %2 ms"_s.arg(target->label).arg(s.p50, 0, 'f', 3),
+                    key + u"_p50_ms"_s, s.p50, 3, "ms");
+        printFigure("webhook", u"%1: latency p99 %2 ms"_s.arg(target->label).arg(s.p99, 0, 'f', 3),
+                    key + u"_p99_ms"_s, s.p99, 3, "ms");
+        printFigure("webhook", u"%1: latency p99.9 %2 ms"_s.arg(target->label).arg(s.p999, 0, 'f', 3),
                     key + u"_p999_ms"_s, s.p999, 3, "ms");
-        printFigure(u"%1: server CPU %2 us per event"_s.arg(target->label).arg(s.cpuUs, 0, 'f', 1),
+        printFigure("webhook", u"%1: server CPU %2 us per event"_s.arg(target->label).arg(s.cpuUs, 0, 'f', 1),
                     key + u"_server_cpu_us"_s, s.cpuUs, 1, "us/event");
         out() << target->label << ": " << target->sent << " events sent (warm-up included), "
               << target->answered2xx << " answered 2xx, " << target->stored << " in its store after SIGKILL"
@@ -773,7 +713,8 @@ void WebhookBench::report()
     }
     const double applyRate = m_drain.seconds > 0 ? double(m_drain.applied) / m_drain.seconds : 0;
     const double applyCpu = m_drain.applied > 0 ? m_drain.cpuSeconds * 1e6 / double(m_drain.applied) : 0;
-    printFigure(u"Kassa applied the %1 events still queued after its turns in %2 s: %3 events/s, %4 us CPU "
+    printFigure("webhook",
+                u"Kassa applied the %1 events still queued after its turns in %2 s: %3 events/s, %4 us CPU "
                 "per event"_s.arg(m_drain.applied)
                     .arg(m_drain.seconds, 0, 'f', 2)
                     .arg(applyRate, 0, 'f', 1)
@@ -784,13 +725,14 @@ void WebhookBench::report()
     const double ratio = node.rps > 0 ? kassa.rps / node.rps : 0;
     const bool met = ratio >= GoalThroughputRatio && kassa.p99 < node.p99;
     printFigure(
+        "webhook",
         u"throughput ratio Kassa / stripe-node: %1 (goal >= %2 at a lower p99: %3)"_s.arg(ratio, 0, 'f', 2)
             .arg(GoalThroughputRatio, 0, 'f', 1)
             .arg(met ? u"met"_s : u"MISSED"_s),
         u"throughput_ratio"_s, ratio, 2, "ratio");
     const double p99Ratio = node.p99 > 0 ? kassa.p99 / node.p99 : 0;
-    printFigure(u"p99 ratio Kassa / stripe-node: %1"_s.arg(p99Ratio, 0, 'f', 2), u"p99_ratio"_s, p99Ratio, 2,
-                "ratio");
+    printFigure("webhook", u"p99 ratio Kassa / stripe-node: %1"_s.arg(p99Ratio, 0, 'f', 2), u"p99_ratio"_s,
+                p99Ratio, 2, "ratio");
 
     if (m_failures > 0) {
         for (const Target *target : {&m_kassa, &m_node}) {

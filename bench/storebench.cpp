@@ -11,10 +11,7 @@
 #include <QSqlQuery>
 #include <QUrl>
 
-#include <sys/resource.h>
-
 #include <algorithm>
-#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -172,48 +169,6 @@ QSqlDatabase adminConnection(QString *error)
 }
 
 } // namespace
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-void report(const QString &bench, const QString &metric, double value, const QString &unit,
-            const QString &goal)
-{
-    const int decimals = std::abs(value) >= 100 ? 0 : (std::abs(value) >= 10 ? 1 : 2);
-    QString line = u"  %1  %2 %3"_s.arg(metric, -40).arg(value, 0, 'f', decimals).arg(unit);
-    if (!goal.isEmpty())
-        line += u"   (goal %1)"_s.arg(goal);
-    out() << line << Qt::endl;
-    const QJsonObject json{
-        {u"bench"_s, bench}, {u"metric"_s, metric}, {u"value"_s, value}, {u"unit"_s, unit}};
-    out() << QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)) << Qt::endl;
-}
-
-double peakRssMiB()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return double(usage.ru_maxrss) / 1024.0; // Linux: KiB
-}
-
-double percentile(std::vector<double> values, double fraction)
-{
-    if (values.empty())
-        return 0;
-    const auto rank =
-        std::min(values.size() - 1, static_cast<size_t>(std::ceil(fraction * double(values.size())) - 1));
-    std::nth_element(values.begin(), values.begin() + qsizetype(rank), values.end());
-    return values[rank];
-}
 
 // ---- Shop ----
 

@@ -7,6 +7,8 @@
 // a PostgreSQL database made in the server that the PG* variables name and dropped afterwards), and the
 // printing of figures as human lines and JSON lines.
 
+#include "benchsupport.h"
+
 #include "services/store/database.h"
 #include "services/store/databaseconfig.h"
 
@@ -21,17 +23,6 @@
 #include <vector>
 
 namespace kassa::bench {
-
-QTextStream &out();
-QTextStream &err();
-
-// One figure: "  <label>  <value> <unit>  (goal ...)" and {"bench", "metric", "value", "unit"}.
-void report(const QString &bench, const QString &metric, double value, const QString &unit,
-            const QString &goal = {});
-// The process's peak resident set (getrusage ru_maxrss), MiB.
-double peakRssMiB();
-// The value at `fraction` (0.5, 0.95) of the samples, nearest rank.
-double percentile(std::vector<double> values, double fraction);
 
 // The generated shop. Every field of payment i is a function of i (and of the sizes), so the same
 // settings give the same store on every run and every backend.
