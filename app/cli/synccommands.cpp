@@ -257,6 +257,11 @@ void paymentsFromStore(CliSession &s, const QStringList &arguments)
         }
         after = page.value().next;
     } while (after && (limit <= 0 || printed < limit));
+    if (printed == 0) // on stderr, so that scripts reading stdout still see an empty list
+        s.err() << (filter.isEmpty()
+                        ? "no payments in the local store yet (kassa-cli sync --backfill copies them "
+                          "from Stripe; --remote asks Stripe)\n"
+                        : "no payments in the local store match\n");
     s.finish(ExitOk);
 }
 

@@ -350,6 +350,13 @@ void tst_KassaCli::payJson()
     QCOMPARE(listed.json(1).value(u"id"_s).toString(), pi.value(u"id"_s).toString());
     QCOMPARE(listed.json(1).value(u"amount"_s).toInteger(), 1250);
 
+    // An empty store says so, on stderr; stdout stays an empty list.
+    const CliResult empty =
+        runRaw({u"--data-dir"_s, m_dir->filePath(u"empty-till"_s), u"payments"_s, u"list"_s});
+    EXPECT_EXIT(empty, 0);
+    QVERIFY2(empty.out.isEmpty(), empty.describe().constData());
+    EXPECT_ERR(empty, u"no payments in the local store yet"_s);
+
     // Both payments went through the outbox into the local store, which lists them without Stripe.
     const CliResult stored = runRaw({u"--json"_s, u"payments"_s, u"list"_s});
     EXPECT_EXIT(stored, 0);
