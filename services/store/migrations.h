@@ -27,8 +27,8 @@ class Database;
 //   2  text search: SQLite FTS5 (trigram) over payments' description, customer name, email and order
 //      ref, kept in step by triggers and filled from the rows already there; PostgreSQL pg_trgm GIN
 //      indexes (when the extension can be had); an index for the cashier filter
-//
-// The users, refund_requests and audit_log tables of the security issue come as later steps.
+//   3  users (PIN hashes, roles, lock-out state), settings, the audit log and its chain head, and
+//      refund_requests
 class Migrations
 {
 public:

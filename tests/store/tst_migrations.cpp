@@ -105,9 +105,10 @@ void TestMigrations::fromEmptyToLatest()
     for (const Migrations::Step &step : Migrations::steps())
         expected << step.version;
     QCOMPARE(appliedVersions(*m_db), expected);
-    const QStringList tables{u"payments"_s,   u"charges"_s, u"refunds"_s,     u"payment_methods"_s,
-                             u"customers"_s,  u"events"_s,  u"event_inbox"_s, u"outbox"_s,
-                             u"sync_state"_s, u"tills"_s};
+    const QStringList tables{u"payments"_s,   u"charges"_s,  u"refunds"_s,        u"payment_methods"_s,
+                             u"customers"_s,  u"events"_s,   u"event_inbox"_s,    u"outbox"_s,
+                             u"sync_state"_s, u"tills"_s,    u"users"_s,          u"audit_log"_s,
+                             u"audit_head"_s, u"settings"_s, u"refund_requests"_s};
     for (const QString &table : tables)
         QVERIFY2(m_db->queryValue(u"SELECT COUNT(*) FROM "_s + table).ok(), qPrintable(table));
     QVERIFY(Migrations::hasIndexedTextSearch(*m_db).valueOr(false));
