@@ -7,6 +7,7 @@
 #include "app/cli/paymentcommands.h"
 #include "app/cli/synccommands.h"
 #include "app/cli/terminalcommands.h"
+#include "app/cli/usercommands.h"
 
 #include <QFile>
 #include <QLoggingCategory>
@@ -43,6 +44,8 @@ Global options:
   --data-dir DIR      Kassa's data folder, shared with the console: the local store is
                       DIR/kassa.sqlite (default: $KASSA_DATA_DIR, else ~/.local/share/kassa)
   --database URL      the store in PostgreSQL instead: postgresql://user@host:port/dbname
+  --user NAME         act as this user; the PIN from KASSA_PIN, else the next line of stdin
+                      (after the key when --api-key-stdin is given too)
   --verbose           log each request (method, path, status, Request-Id; never keys or bodies)
   --help, --version
 
@@ -81,6 +84,12 @@ Commands:
   balance
   webhook verify --secret-stdin --payload FILE --header 'STRIPE_SIGNATURE' [--tolerance SECONDS]
   webhook sign --secret-stdin --payload FILE [--timestamp UNIX_TIME]
+  users add NAME --role owner|manager|cashier [--display-name TEXT]
+                      the new user's PIN from KASSA_NEW_PIN, else the next line of stdin; without
+                      --user only while the store has no users (the first must be an owner)
+  users list | users disable NAME | users enable NAME | users set-pin NAME
+  audit verify        check the audit log's hash chain; names the first broken entry
+  audit show [--limit N]
 
 Every command that changes something takes --idempotency-key KEY (default: a new one per run).
 pay, capture, cancel, refund and methods attach|detach|default go through the store's outbox: the
@@ -143,6 +152,8 @@ void CliRunner::start()
             storeLocation.dataDir = value;
         } else if (valueOf(u"--database"_s, &value)) {
             storeLocation.databaseUrl = value;
+        } else if (valueOf(u"--user"_s, &value)) {
+            m_session->setUserName(value);
         } else if (valueOf(u"--profile"_s, &value)) {
             // Used by the keychain; nothing to do for Stripe calls yet.
         } else {
@@ -158,10 +169,10 @@ void CliRunner::start()
         return;
     }
     const QString command = rest.takeFirst();
-    static const QStringList Commands{u"pay"_s,     u"capture"_s, u"cancel"_s,    u"payments"_s,
-                                      u"refund"_s,  u"refunds"_s, u"customers"_s, u"methods"_s,
-                                      u"events"_s,  u"readers"_s, u"checkout"_s,  u"balance"_s,
-                                      u"webhook"_s, u"recover"_s, u"sync"_s,      u"export"_s};
+    static const QStringList Commands{
+        u"pay"_s,       u"capture"_s, u"cancel"_s, u"payments"_s, u"refund"_s,   u"refunds"_s,
+        u"customers"_s, u"methods"_s, u"events"_s, u"readers"_s,  u"checkout"_s, u"balance"_s,
+        u"webhook"_s,   u"recover"_s, u"sync"_s,   u"export"_s,   u"users"_s,    u"audit"_s};
     // Usage mistakes are reported before anything else (the key, stdin, the network).
     if (!Commands.contains(command)) {
         m_session->usage(u"unknown command '%1'"_s.arg(command));
@@ -176,7 +187,8 @@ void CliRunner::start()
     // read from the local store.
     const bool readsStoreOnly =
         command == u"export"_s || (command == u"payments"_s && !rest.contains(u"--remote"_s));
-    const bool needsStripe = (command != u"webhook"_s || rest.value(0) == u"register"_s) && !readsStoreOnly;
+    const bool needsStripe = (command != u"webhook"_s || rest.value(0) == u"register"_s) && !readsStoreOnly &&
+                             !UserCommands::handles(command);
     if (needsStripe) {
         if (!apiBase.isEmpty()) {
             const QUrl url(apiBase, QUrl::StrictMode);
@@ -189,9 +201,7 @@ void CliRunner::start()
         }
         QString key;
         if (keyFromStdin) {
-            QFile in;
-            if (in.open(stdin, QIODevice::ReadOnly))
-                key = QString::fromUtf8(in.readLine()).trimmed();
+            key = m_session->readStdinLine().trimmed();
         } else {
             key = QProcessEnvironment::systemEnvironment().value(u"KASSA_STRIPE_API_KEY"_s).trimmed();
         }
@@ -209,7 +219,9 @@ void CliRunner::start()
         m_session->client().setApiKey(key);
     }
     m_session->setStoreLocation(storeLocation);
-    if (SyncCommands::run(*m_session, command, rest))
+    if (!m_session->authenticateUser())
+        return;
+    if (UserCommands::run(*m_session, command, rest) || SyncCommands::run(*m_session, command, rest))
         return;
     rest.removeAll(u"--remote"_s);
     if (PaymentCommands::run(*m_session, command, rest) || CustomerCommands::run(*m_session, command, rest) ||

@@ -2,6 +2,8 @@
 
 #include "app/cli/cliexit.h"
 #include "app/cli/cliformatter.h"
+#include "services/security/auditlog.h"
+#include "services/security/userservice.h"
 #include "services/store/database.h"
 #include "services/store/databaseconfig.h"
 #include "services/store/migrations.h"
@@ -10,7 +12,12 @@
 #include "services/sync/outbox.h"
 
 #include <QDir>
+#include <QFile>
 #include <QJsonDocument>
+#include <QProcessEnvironment>
+#include <QSysInfo>
+
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
@@ -72,6 +79,65 @@ store::Database *CliSession::store()
     }
     m_store = std::move(db);
     return m_store.get();
+}
+
+QString CliSession::readStdinLine()
+{
+    if (!m_stdin) {
+        // One QFile for the whole run: it reads ahead, so a second one would miss what the first buffered.
+        m_stdin = std::make_unique<QFile>();
+        if (!m_stdin->open(stdin, QIODevice::ReadOnly))
+            return {};
+    }
+    if (m_stdin->atEnd())
+        return {};
+    QString line = QString::fromUtf8(m_stdin->readLine());
+    while (line.endsWith(u'\n') || line.endsWith(u'\r'))
+        line.chop(1);
+    return line;
+}
+
+QString CliSession::tillId()
+{
+    const QString till = QProcessEnvironment::systemEnvironment().value(u"KASSA_TILL"_s);
+    return till.isEmpty() ? u"kassa-cli@"_s + QSysInfo::machineHostName() : till;
+}
+
+bool CliSession::authenticateUser()
+{
+    m_actingUser = {};
+    if (m_userName.isEmpty())
+        return true;
+    store::Database *db = store();
+    if (!db)
+        return false;
+    security::AuditLog audit(*db, tillId());
+    security::UserService users(*db, audit);
+    const security::SecurityResult<bool> any = users.hasUsers();
+    if (!any.ok()) {
+        m_err << "kassa-cli: store: " << any.error().message << '\n';
+        finish(ExitFailure);
+        return false;
+    }
+    if (!any.value())
+        return true; // nobody to log in as yet: `users add` makes the owner
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    const QString pin =
+        environment.contains(u"KASSA_PIN"_s) ? environment.value(u"KASSA_PIN"_s) : readStdinLine();
+    if (pin.isEmpty()) {
+        m_err << "kassa-cli: --user " << m_userName << ": no PIN. Set KASSA_PIN or pass it on stdin.\n";
+        finish(ExitAuthentication);
+        return false;
+    }
+    const security::SecurityResult<security::ActingUser> actor =
+        users.authenticate(m_userName, pin, tillId());
+    if (!actor.ok()) {
+        m_err << "kassa-cli: --user " << m_userName << ": " << actor.error().message << '\n';
+        finish(actor.error().kind == security::SecurityError::Kind::Store ? ExitFailure : ExitAuthentication);
+        return false;
+    }
+    m_actingUser = actor.value();
+    return true;
 }
 
 void CliSession::submit(const QString &op, const stripe::StripeRequest &request, const QString &orderRef,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "services/security/actinguser.h"
 #include "services/stripe/stripeclient.h"
 #include "services/stripe/striperequest.h"
 
@@ -10,6 +11,8 @@
 
 #include <functional>
 #include <memory>
+
+class QFile;
 
 namespace kassa::store {
 class Database;
@@ -69,6 +72,21 @@ public:
     // One line about an outbox row: op, path, order, key, state, object, attempts.
     static QString describeOutboxEntry(const store::OutboxEntry &entry);
 
+    // The next line of stdin without its line ending (the key, the PIN, a new PIN, in that order), or a
+    // null string at its end.
+    QString readStdinLine();
+    // --user NAME: who acts. authenticateUser() logs them in with the PIN from KASSA_PIN, else the next
+    // line of stdin; it prints why and finishes when that fails. Without --user, or while the store has
+    // no users, nobody is logged in and it succeeds.
+    void setUserName(const QString &name) { m_userName = name; }
+    QString userName() const { return m_userName; }
+    bool authenticateUser();
+    // The user authenticateUser() logged in; nobody (isValid() false) when no --user was given or the
+    // store has no users yet.
+    const security::ActingUser &actingUser() const { return m_actingUser; }
+    // This till's id in the audit log: $KASSA_TILL, else "kassa-cli@<host name>".
+    static QString tillId();
+
 signals:
     void finished(int exitCode);
 
@@ -81,6 +99,9 @@ private:
     std::unique_ptr<store::Database> m_store;
     bool m_json = false;
     bool m_finished = false;
+    std::unique_ptr<QFile> m_stdin;
+    QString m_userName;
+    security::ActingUser m_actingUser;
 };
 
 } // namespace kassa::cli
