@@ -4,6 +4,7 @@
 #include "core/refund.h"
 #include "services/store/database.h"
 #include "services/store/paymentrepository.h"
+#include "services/store/refundrequestrepository.h"
 #include "services/store/sqlsupport.h"
 #include "services/stripe/stripejson.h"
 
@@ -127,6 +128,13 @@ StoreResult<UpsertOutcome> RefundRepository::write(const QJsonObject &json, qint
         PaymentRepository(m_db).refreshDerived(PaymentRepository::DerivedBy::PaymentId, paymentIntentId);
     if (refreshed.isError())
         return refreshed;
+    // A refund a manager approved names its request: the request follows it, in this transaction.
+    if (const QString request = refund.metadata.value(u"kassa_request"_s); !request.isEmpty()) {
+        const StoreError followed =
+            RefundRequestRepository(m_db).followRefund(request, refund.id, status, refund.failureReason);
+        if (followed.isError())
+            return followed;
+    }
     return UpsertOutcome::Applied;
 }
 
