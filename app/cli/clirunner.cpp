@@ -44,12 +44,13 @@ Global options:
   --data-dir DIR      Kassa's data folder, shared with the console: the local store is
                       DIR/kassa.sqlite (default: $KASSA_DATA_DIR, else ~/.local/share/kassa)
   --database URL      the store in PostgreSQL instead: postgresql://user@host:port/dbname
-  --user NAME         act as this user; the PIN from KASSA_PIN, else the next line of stdin
-                      (after the key when --api-key-stdin is given too)
+  --user NAME         act as this user; the PIN from KASSA_PIN, else from stdin
   --verbose           log each request (method, path, status, Request-Id; never keys or bodies)
   --help, --version
 
 The key: --api-key-stdin, else the environment variable KASSA_STRIPE_API_KEY.
+Lines of stdin are read in this order: the key (--api-key-stdin), the PIN (--user without
+KASSA_PIN), then what the command reads (a new PIN, a webhook secret).
 The API address: --api-base, else the environment variable KASSA_API_BASE.
 
 Commands:

@@ -51,12 +51,9 @@ void events(CliSession &s, const QStringList &arguments)
 }
 
 // The secret is read from stdin so that it never shows in a process list or a shell history.
-QByteArray readSecret()
+QByteArray readSecret(CliSession &s)
 {
-    QFile in;
-    if (!in.open(stdin, QIODevice::ReadOnly))
-        return {};
-    return in.readLine().trimmed();
+    return s.readStdinLine().trimmed().toUtf8();
 }
 
 void webhook(CliSession &s, const QStringList &arguments)
@@ -77,7 +74,7 @@ void webhook(CliSession &s, const QStringList &arguments)
         return s.finish(ExitFailure);
     }
     const QByteArray payload = file.readAll();
-    const QByteArray secret = readSecret();
+    const QByteArray secret = readSecret(s);
     if (!secret.startsWith("whsec_"))
         return s.usage(u"the secret on stdin must start with whsec_"_s);
     const qint64 now = QDateTime::currentSecsSinceEpoch();

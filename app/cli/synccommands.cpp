@@ -149,10 +149,7 @@ void webhook(CliSession &s, const QStringList &arguments)
         if (!rateOk || options.perClientRate < 0)
             return s.usage(u"--rate-limit N: requests per second from one address, 0 for no limit"_s);
     }
-    QFile in;
-    QByteArray secret;
-    if (in.open(stdin, QIODevice::ReadOnly))
-        secret = in.readLine().trimmed();
+    const QByteArray secret = s.readStdinLine().trimmed().toUtf8();
     if (!secret.startsWith("whsec_"))
         return s.usage(u"the secret on stdin must start with whsec_"_s);
     store::Database *db = s.store();

@@ -2,10 +2,10 @@
 #include "services/refunds/refundrequestservice.h"
 
 #include "services/security/auditlog.h"
+#include "services/security/settingsservice.h"
 #include "services/store/database.h"
 #include "services/store/outboxrepository.h"
 #include "services/store/paymentrepository.h"
-#include "services/store/settingsrepository.h"
 #include "services/store/transaction.h"
 #include "services/stripe/resources/refunds.h"
 #include "services/stripe/stripeerror.h"
@@ -113,43 +113,34 @@ SecurityResult<Money> RefundRequestService::refundableAmount(const ActingUser &a
 
 SecurityResult<std::optional<Money>> RefundRequestService::threshold()
 {
-    const StoreResult<std::optional<QString>> value =
-        store::SettingsRepository(m_db).value(QString::fromLatin1(ThresholdSetting));
+    const SecurityResult<QString> value =
+        security::SettingsService(m_db, m_audit).value(QString::fromLatin1(ThresholdSetting));
     if (!value.ok())
-        return storeFailed(value.error());
-    if (!value.value() || value.value()->trimmed().isEmpty())
+        return value.error();
+    const QString text = value.value().trimmed();
+    if (text.isEmpty() || text == u"none"_s)
         return std::optional<Money>();
-    const QStringList parts = value.value()->split(u' ', Qt::SkipEmptyParts);
+    const QStringList parts = text.split(u' ', Qt::SkipEmptyParts);
     bool ok = false;
     const qint64 minor = parts.value(0).toLongLong(&ok);
     const std::optional<Currency> currency = Currency::fromCode(parts.value(1));
     if (!ok || minor < 0 || !currency || parts.size() != 2)
         return invalid(
-            u"the refund approval threshold setting \"%1\" is not \"<minor units> <currency>\""_s.arg(
-                *value.value()));
+            u"the refund approval threshold setting \"%1\" is not \"<minor units> <currency>\""_s.arg(text));
     return std::optional<Money>(Money(minor, *currency));
 }
 
 SecurityError RefundRequestService::setThreshold(const ActingUser &actor,
                                                  const std::optional<Money> &threshold)
 {
-    if (SecurityError error = security::require(actor, Permission::ManageSettings); error.isError())
-        return error;
     if (threshold && (threshold->isNegative() || !threshold->currency().isValid()))
         return invalid(u"a refund approval threshold is an amount of zero or more in a currency"_s);
-    const std::optional<QString> text =
-        threshold ? std::optional<QString>(
-                        u"%1 %2"_s.arg(threshold->minorUnits()).arg(threshold->currency().code().toLower()))
-                  : std::nullopt;
-    const StoreError error = store::Transaction::run(m_db, [&]() -> StoreError {
-        if (StoreError failed = store::SettingsRepository(m_db).setValue(
-                QString::fromLatin1(ThresholdSetting), text, actor.name);
-            failed.isError())
-            return failed;
-        return m_audit.record(actor, u"settings.change"_s, {QString::fromLatin1(ThresholdSetting)},
-                              {{u"value"_s, text ? *text : u"none"_s}});
-    });
-    return error.isError() ? storeFailed(error) : SecurityError{};
+    // SettingsService checks ManageSettings and audits the change with its old and new value.
+    return security::SettingsService(m_db, m_audit)
+        .setValue(actor, QString::fromLatin1(ThresholdSetting),
+                  threshold
+                      ? u"%1 %2"_s.arg(threshold->minorUnits()).arg(threshold->currency().code().toLower())
+                      : u"none"_s);
 }
 
 void RefundRequestService::request(const ActingUser &actor, const NewRequest &input, const Callback &done)

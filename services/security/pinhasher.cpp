@@ -38,7 +38,8 @@ PinHasher PinHasher::insecureForTests(int iterations)
 
 QByteArray PinHasher::derive(const QString &secret, const QByteArray &salt, int iterations, int keyBytes)
 {
-    const QByteArray password = secret.toUtf8();
+    // NFC: the same passphrase typed on two systems may come as composed or decomposed characters.
+    const QByteArray password = secret.normalized(QString::NormalizationForm_C).toUtf8();
     QByteArray key(keyBytes, Qt::Uninitialized);
     const int ok = PKCS5_PBKDF2_HMAC(
         password.constData(), int(password.size()), reinterpret_cast<const unsigned char *>(salt.constData()),

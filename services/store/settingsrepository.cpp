@@ -15,31 +15,24 @@ SettingsRepository::SettingsRepository(Database &db)
 {
 }
 
-StoreResult<std::optional<QString>> SettingsRepository::value(const QString &key)
+StoreResult<std::optional<Setting>> SettingsRepository::find(const QString &key)
 {
-    std::optional<QString> found;
-    const StoreError error = m_db.query(u"SELECT value FROM settings WHERE key = ?"_s, {sql::text(key)},
-                                        [&found](const QSqlQuery &row) {
-                                            found = row.value(0).toString();
-                                            return false;
-                                        });
-    if (error.isError())
-        return error;
-    return found;
+    return sql::firstRow<Setting>(m_db,
+                                  u"SELECT key, value, updated_at, updated_by FROM settings WHERE key = ?"_s,
+                                  {sql::text(key)}, [](const QSqlQuery &row) {
+                                      return Setting{row.value(0).toString(), row.value(1).toString(),
+                                                     row.value(2).toLongLong(), row.value(3).toString()};
+                                  });
 }
 
-StoreError SettingsRepository::setValue(const QString &key, const std::optional<QString> &value,
-                                        const QString &updatedBy)
+StoreError SettingsRepository::setValue(const QString &key, const QString &value, const QString &updatedBy)
 {
-    if (!value) {
-        const StoreResult<qint64> removed =
-            m_db.exec(u"DELETE FROM settings WHERE key = ?"_s, {sql::text(key)});
-        return removed.ok() ? StoreError{} : removed.error();
-    }
+    if (key.isEmpty())
+        return sql::invalidData(u"a setting needs a key"_s);
     const StoreResult<qint64> written = m_db.exec(
         u"INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO "
         "UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by"_s,
-        {sql::text(key), sql::text(*value), m_db.now(), sql::text(updatedBy)});
+        {sql::text(key), sql::text(value), m_db.now(), sql::text(updatedBy)});
     return written.ok() ? StoreError{} : written.error();
 }
 

@@ -11,17 +11,27 @@ namespace kassa::store {
 
 class Database;
 
-// The shop's settings that every till sharing the store sees (the settings table): key -> text. Never
-// a secret: keys live in the keychain (security/). Who may change what is the services' business.
+// A stored setting: the shop's own values that every till shares (the idle lock, the refund threshold).
+struct Setting
+{
+    QString key;
+    QString value;
+    qint64 updatedAt = 0; // Unix seconds
+    QString updatedBy;    // the user who set it
+
+    friend bool operator==(const Setting &, const Setting &) = default;
+};
+
+// The settings table. Plain reads and writes: who may change a setting, and its audit entry, are
+// security::SettingsService's. Never a key or a secret: those live in the keychain.
 class SettingsRepository
 {
 public:
     explicit SettingsRepository(Database &db);
 
-    // Nothing when the key was never set (or was removed).
-    StoreResult<std::optional<QString>> value(const QString &key);
-    // Sets (an empty optional: removes) `key`, noting who did it.
-    StoreError setValue(const QString &key, const std::optional<QString> &value, const QString &updatedBy);
+    // None when the key was never set.
+    StoreResult<std::optional<Setting>> find(const QString &key);
+    StoreError setValue(const QString &key, const QString &value, const QString &updatedBy);
 
 private:
     Database &m_db;

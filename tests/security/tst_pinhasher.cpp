@@ -74,6 +74,11 @@ void TestPinHasher::verify()
     const QString phrase = hasher.hash(u"Grüße aus Köln 2026"_s);
     QVERIFY(hasher.verify(u"Grüße aus Köln 2026"_s, phrase));
     QVERIFY(!hasher.verify(u"Grusse aus Koln 2026"_s, phrase));
+    // Composed or decomposed, the same passphrase.
+    const QString composed = u"Gr\u00fc\u00dfe aus K\u00f6ln 2026"_s;
+    const QString decomposed = u"Gru\u0308\u00dfe aus Ko\u0308ln 2026"_s;
+    QVERIFY(composed != decomposed);
+    QVERIFY(hasher.verify(decomposed, hasher.hash(composed)));
     // Hashes made with other parameters still verify with their own.
     QVERIFY(PinHasher().verify(u"123456"_s, pin));
     QVERIFY(PinHasher::insecureForTests(5).verify(u"123456"_s, pin));

@@ -3,11 +3,15 @@
 // with a doubling lock time (seen by a second connection, as another till would), disabled users,
 // manager override, rehashing, and the audit entries all of it leaves (never with a PIN or a hash).
 #include "services/security/auditlog.h"
+#include "services/security/idlelock.h"
+#include "services/security/settingsservice.h"
 #include "services/security/userservice.h"
 #include "services/store/migrations.h"
 #include "storetestsupport.h"
 
 #include <QSqlQuery>
+
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace kassa;
@@ -56,6 +60,8 @@ private slots:
     void managerOverride();
     void rehashOnLogin();
     void auditHoldsNoSecrets();
+    void fromAWorkerThread();
+    void settings();
 
 private:
     ActingUser addOwner();
@@ -425,6 +431,69 @@ void TestUserService::auditHoldsNoSecrets()
     QCOMPARE(m_audit->record(olga, u"test"_s, {}, {{u"nested"_s, QJsonObject{{u"salt"_s, 1}}}}).kind,
              StoreError::Kind::InvalidData);
     VERIFY_STORE(m_audit->record(olga, u"test"_s, {}, {{u"shipping"_s, u"x"_s}, {u"spinner"_s, 1}}));
+}
+
+void TestUserService::fromAWorkerThread()
+{
+    // The console hashes off the GUI thread: a worker with its own connection, log and service.
+    const ActingUser olga = addOwner();
+    VERIFY_OK(m_users->addUser(olga, {u"ann"_s, {}, Role::Cashier}, u"1111"_s));
+    const DatabaseConfig config = m_fixture->config(20'000);
+    SecurityError errors[2];
+    ActingUser logged[2];
+    auto logIn = [&config](const QString &pin, SecurityError *error, ActingUser *user) {
+        StoreResult<std::unique_ptr<Database>> db = Database::open(config);
+        if (!db.ok()) {
+            *error = SecurityError::fromStore(db.error());
+            return;
+        }
+        AuditLog audit(*db.value(), u"till-worker"_s);
+        UserService users(*db.value(), audit, fastHasher());
+        const SecurityResult<ActingUser> result = users.authenticate(u"ann"_s, pin, u"till-worker"_s);
+        if (result.ok())
+            *user = result.value();
+        else
+            *error = result.error();
+    };
+    std::thread right(logIn, u"1111"_s, &errors[0], &logged[0]);
+    std::thread wrong(logIn, u"9999"_s, &errors[1], &logged[1]);
+    right.join();
+    wrong.join();
+    VERIFY_NO_ERROR(errors[0]);
+    QCOMPARE(logged[0].name, u"ann"_s);
+    QCOMPARE(logged[0].till, u"till-worker"_s);
+    QCOMPARE(errors[1].kind, SecurityError::Kind::WrongPin);
+    const StoreResult<AuditVerification> verified = m_audit->verify();
+    VERIFY_RESULT(verified);
+    QVERIFY2(verified.value().intact, qPrintable(verified.value().message()));
+}
+
+void TestUserService::settings()
+{
+    const ActingUser olga = addOwner();
+    VERIFY_OK(m_users->addUser(olga, {u"bob"_s, {}, Role::Manager}, u"2222"_s));
+    const ActingUser bob = m_users->authenticate(u"bob"_s, u"2222"_s, u"till-1"_s).value();
+    SettingsService settings(*m_db, *m_audit);
+    QCOMPARE(settings.idleLockSeconds(), IdleLock::DefaultSeconds);
+    const SecurityError refused = settings.setValue(bob, QString(IdleLock::SettingKey), u"60"_s);
+    QCOMPARE(refused.kind, SecurityError::Kind::Refused);
+    QCOMPARE(refused.message, u"manager bob may not manage settings"_s);
+    VERIFY_NO_ERROR(settings.setValue(olga, QString(IdleLock::SettingKey), u"90"_s));
+    VERIFY_NO_ERROR(settings.setValue(olga, QString(IdleLock::SettingKey), u"90"_s)); // unchanged: no entry
+    VERIFY_NO_ERROR(settings.setValue(olga, QString(IdleLock::SettingKey), u"120"_s));
+    QCOMPARE(settings.idleLockSeconds(), 120);
+    QCOMPARE(settings.value(u"refunds.threshold"_s, u"0"_s).value(), u"0"_s);
+    QList<AuditEntry> changes;
+    for (const AuditEntry &entry : auditEntries()) {
+        if (entry.action == u"setting.set"_s)
+            changes << entry;
+    }
+    QCOMPARE(changes.size(), 2);
+    QCOMPARE(changes.last().userName, u"olga"_s);
+    QCOMPARE(changes.last().details().value(u"previous"_s).toString(), u"90"_s);
+    QCOMPARE(changes.last().details().value(u"value"_s).toString(), u"120"_s);
+    VERIFY_NO_ERROR(settings.setValue(olga, QString(IdleLock::SettingKey), u"soon"_s));
+    QCOMPARE(settings.idleLockSeconds(), IdleLock::DefaultSeconds);
 }
 
 QTEST_GUILESS_MAIN(TestUserService)
