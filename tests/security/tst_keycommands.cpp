@@ -3,6 +3,7 @@
 // address that leads nowhere), and with a locked keyring (a private gnome-keyring whose login collection
 // is locked over D-Bus). Nothing secret in any output.
 #include "simtestclient.h"
+#include "storetestsupport.h"
 
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
@@ -101,6 +102,7 @@ private slots:
     void setCheckRemove();
     void keyResolution();
     void webhookRegisterKeepsTheSecret();
+    void databasePassword();
     void noSecretService();
     void lockedKeyring();
 
@@ -400,6 +402,44 @@ void tst_KeyCommands::webhookRegisterKeepsTheSecret()
     EXPECT_ERR(missing, u"keys set --webhook"_s);
 }
 
+void tst_KeyCommands::databasePassword()
+{
+    REQUIRE_OR_SKIP(secretServiceRunning(), u"no Secret Service on the session bus"_s);
+    kassa::store::test::TestStore store;
+    QString why;
+    const auto status = store.create(u"postgres"_s, &why);
+    if (status == kassa::store::test::TestStore::Status::Skip)
+        QSKIP(qPrintable(why));
+    QVERIFY2(status == kassa::store::test::TestStore::Status::Ready, qPrintable(why));
+    const QString password = qEnvironmentVariable("PGPASSWORD");
+    REQUIRE_OR_SKIP(!password.isEmpty(), u"PGPASSWORD is not set (pg_virtualenv sets it)"_s);
+    // The URL without a password, and libpq without its own ways to find one.
+    const kassa::store::DatabaseConfig config = store.config();
+    const QString url = u"postgresql://%1@%2:%3/%4"_s.arg(
+        config.user.isEmpty() ? qEnvironmentVariable("PGUSER") : config.user, config.host,
+        QString::number(config.port), config.databaseName);
+    const QHash<QString, QString> noLibpqPassword{{u"PGPASSWORD"_s, QString()},
+                                                  {u"PGPASSFILE"_s, m_dir->filePath(u"no-pgpass"_s)}};
+    const QStringList list{u"--database"_s, url, u"payments"_s, u"list"_s};
+
+    const CliResult without = cli(list, {}, noLibpqPassword);
+    EXPECT_EXIT(without, 1);
+    EXPECT_ERR(without, u"cannot open the store"_s);
+
+    const CliResult set = cli({u"keys"_s, u"set"_s, u"--database-password"_s}, password.toUtf8() + '\n');
+    EXPECT_EXIT(set, 0);
+    QVERIFY2(!set.out.contains(password) && !set.err.contains(password), set.describe().constData());
+    const CliResult with = cli(list, {}, noLibpqPassword);
+    EXPECT_EXIT(with, 0);
+    QVERIFY2(!with.out.contains(password) && !with.err.contains(password), with.describe().constData());
+
+    // A password in the URL wins over the keychain's.
+    const QString wrongUrl = QString(url).replace(u"@"_s, u":wrong-password@"_s);
+    const CliResult wrong = cli({u"--database"_s, wrongUrl, u"payments"_s, u"list"_s}, {}, noLibpqPassword);
+    EXPECT_EXIT(wrong, 1);
+    QVERIFY2(!wrong.err.contains(password), wrong.describe().constData());
+}
+
 void tst_KeyCommands::noSecretService()
 {
     // D-Bus leads nowhere: every command says so, names the way on, and writes nothing to a file.
@@ -427,6 +467,15 @@ void tst_KeyCommands::noSecretService()
     // The way the message offers works.
     const CliResult perRun = cli({u"--api-key-stdin"_s, u"balance"_s}, TestKey.toUtf8(), env);
     EXPECT_EXIT(perRun, 0);
+
+    // webhook register: the endpoint is made, the secret cannot be kept, and it is not printed either.
+    const CliResult registered =
+        cli({u"--api-key-stdin"_s, u"webhook"_s, u"register"_s, u"http://127.0.0.1:9/hook"_s},
+            TestKey.toUtf8(), env);
+    EXPECT_EXIT(registered, 1);
+    EXPECT_OUT(registered, u"endpoint we_"_s);
+    EXPECT_ERR(registered, u"could not be kept: no Secret Service is available"_s);
+    EXPECT_ERR(registered, u"Signing secret"_s);
 
     const CliResult serve = cli({u"webhook"_s, u"serve"_s}, {}, env);
     EXPECT_EXIT(serve, 1);
