@@ -1,4 +1,5 @@
 // kassa-stripe-sim: a stateful local Stripe API for Kassa's demo mode, tests and benchmarks.
+#include "services/security/logfilter.h"
 #include "sim/simulator.h"
 
 #include <QCommandLineParser>
@@ -57,6 +58,8 @@ bool parseListen(const QString &text, QHostAddress *address, quint16 *port)
 
 int main(int argc, char *argv[])
 {
+    // Clients send their keys and test card numbers here: the log shows neither.
+    kassa::security::LogFilter::install();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"kassa-stripe-sim"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(KASSA_VERSION));

@@ -4,12 +4,12 @@
 #include "app/cli/clisession.h"
 #include "app/cli/customercommands.h"
 #include "app/cli/eventcommands.h"
+#include "app/cli/keycommands.h"
 #include "app/cli/paymentcommands.h"
 #include "app/cli/synccommands.h"
 #include "app/cli/terminalcommands.h"
 #include "app/cli/usercommands.h"
 
-#include <QFile>
 #include <QLoggingCategory>
 #include <QProcessEnvironment>
 #include <QTimer>
@@ -48,9 +48,10 @@ Global options:
   --verbose           log each request (method, path, status, Request-Id; never keys or bodies)
   --help, --version
 
-The key: --api-key-stdin, else the environment variable KASSA_STRIPE_API_KEY.
+The key: --api-key-stdin, else the environment variable KASSA_STRIPE_API_KEY, else the profile's
+key in the OS keychain (kassa-cli keys set). Keys are never written to a file.
 Lines of stdin are read in this order: the key (--api-key-stdin), the PIN (--user without
-KASSA_PIN), then what the command reads (a new PIN, a webhook secret).
+KASSA_PIN), then what the command reads (a new PIN, a key or a webhook secret).
 The API address: --api-base, else the environment variable KASSA_API_BASE.
 
 Commands:
@@ -69,9 +70,10 @@ Commands:
                       apply Stripe's events to the store (--backfill first reads every payment,
                       refund, customer and saved card; --follow keeps polling)
   export csv [--from DATE] [--to DATE] FILE    payments of the store as CSV
-  webhook serve --secret-stdin [--listen 127.0.0.1:PORT] [--rate-limit N]
-                      receive webhooks into the store (N requests/s per address, default 100, 0: off)
-  webhook register URL [--events a,b]   create a webhook endpoint; prints its secret once
+  webhook serve [--secret-stdin] [--listen 127.0.0.1:PORT] [--rate-limit N]
+                      receive webhooks into the store (N requests/s per address, default 100, 0: off);
+                      the secret from stdin, else the profile's in the keychain
+  webhook register URL [--events a,b]   create a webhook endpoint; its secret goes to the keychain
   refund PI [--amount A] [--reason duplicate|fraudulent|requested_by_customer]
   refunds list [--limit N] | refunds show RE
   customers create [--email E] [--name N] [--phone P] | customers list [--email E] [--search Q]
@@ -83,6 +85,12 @@ Commands:
   checkout create --amount A --currency C [--name ITEM] [--customer C] [--success-url URL]
       | checkout create --mode setup --customer C | checkout show CS | checkout expire CS
   balance
+  keys set [--publishable|--webhook|--database-password]
+                      keep a secret in the OS keychain for --profile, read from stdin's first line;
+                      a secret or restricted key is checked with Stripe first (GET /v1/balance)
+  keys check [--publishable|--webhook|--database-password]
+                      the stored key: test or live, masked, and (sk_/rk_) whether Stripe accepts it
+  keys remove [--publishable|--webhook|--database-password|--all]
   webhook verify --secret-stdin --payload FILE --header 'STRIPE_SIGNATURE' [--tolerance SECONDS]
   webhook sign --secret-stdin --payload FILE [--timestamp UNIX_TIME]
   users add NAME --role owner|manager|cashier [--display-name TEXT]
@@ -156,7 +164,7 @@ void CliRunner::start()
         } else if (valueOf(u"--user"_s, &value)) {
             m_session->setUserName(value);
         } else if (valueOf(u"--profile"_s, &value)) {
-            // Used by the keychain; nothing to do for Stripe calls yet.
+            m_session->setProfile(value);
         } else {
             if (!m_session->isFinished())
                 m_session->usage(u"unknown global option %1"_s.arg(option));
@@ -171,9 +179,9 @@ void CliRunner::start()
     }
     const QString command = rest.takeFirst();
     static const QStringList Commands{
-        u"pay"_s,       u"capture"_s, u"cancel"_s, u"payments"_s, u"refund"_s,   u"refunds"_s,
-        u"customers"_s, u"methods"_s, u"events"_s, u"readers"_s,  u"checkout"_s, u"balance"_s,
-        u"webhook"_s,   u"recover"_s, u"sync"_s,   u"export"_s,   u"users"_s,    u"audit"_s};
+        u"pay"_s,     u"capture"_s, u"cancel"_s,  u"payments"_s, u"refund"_s,  u"refunds"_s, u"customers"_s,
+        u"methods"_s, u"events"_s,  u"readers"_s, u"checkout"_s, u"balance"_s, u"webhook"_s, u"recover"_s,
+        u"sync"_s,    u"export"_s,  u"keys"_s,    u"users"_s,    u"audit"_s};
     // Usage mistakes are reported before anything else (the key, stdin, the network).
     if (!Commands.contains(command)) {
         m_session->usage(u"unknown command '%1'"_s.arg(command));
@@ -188,9 +196,10 @@ void CliRunner::start()
     // read from the local store.
     const bool readsStoreOnly =
         command == u"export"_s || (command == u"payments"_s && !rest.contains(u"--remote"_s));
+    // keys finds its key itself (stdin for keys set, the keychain for keys check).
     const bool needsStripe = (command != u"webhook"_s || rest.value(0) == u"register"_s) && !readsStoreOnly &&
-                             !UserCommands::handles(command);
-    if (needsStripe) {
+                             command != u"keys"_s && !UserCommands::handles(command);
+    if (needsStripe || command == u"keys"_s) {
         if (!apiBase.isEmpty()) {
             const QUrl url(apiBase, QUrl::StrictMode);
             QString why;
@@ -200,35 +209,30 @@ void CliRunner::start()
             }
             m_session->client().setApiBase(url);
         }
-        QString key;
-        if (keyFromStdin) {
-            key = m_session->readStdinLine().trimmed();
-        } else {
-            key = QProcessEnvironment::systemEnvironment().value(u"KASSA_STRIPE_API_KEY"_s).trimmed();
-        }
-        if (key.isEmpty()) {
-            m_err << "kassa-cli: no Stripe key. Pass it on stdin with --api-key-stdin, or set "
-                     "KASSA_STRIPE_API_KEY.\n";
-            m_session->finish(ExitAuthentication);
-            return;
-        }
-        if (!key.startsWith(u"sk_"_s) && !key.startsWith(u"rk_"_s)) {
-            m_err << "kassa-cli: the key must be a secret (sk_...) or restricted (rk_...) key.\n";
-            m_session->finish(ExitAuthentication);
-            return;
-        }
-        m_session->client().setApiKey(key);
     }
     m_session->setStoreLocation(storeLocation);
-    if (!m_session->authenticateUser())
-        return;
-    if (UserCommands::run(*m_session, command, rest) || SyncCommands::run(*m_session, command, rest))
-        return;
-    rest.removeAll(u"--remote"_s);
-    if (PaymentCommands::run(*m_session, command, rest) || CustomerCommands::run(*m_session, command, rest) ||
-        TerminalCommands::run(*m_session, command, rest) || EventCommands::run(*m_session, command, rest))
-        return;
-    m_session->usage(u"unknown command '%1'"_s.arg(command));
+    // The key and the store's password may come from the keychain, which answers later. The user logs in
+    // after them (the PIN is the next line of stdin after the key).
+    auto dispatch = [this, command, rest]() mutable {
+        if (!m_session->authenticateUser())
+            return;
+        if (UserCommands::run(*m_session, command, rest) || KeyCommands::run(*m_session, command, rest) ||
+            SyncCommands::run(*m_session, command, rest))
+            return;
+        rest.removeAll(u"--remote"_s);
+        if (PaymentCommands::run(*m_session, command, rest) ||
+            CustomerCommands::run(*m_session, command, rest) ||
+            TerminalCommands::run(*m_session, command, rest) || EventCommands::run(*m_session, command, rest))
+            return;
+        m_session->usage(u"unknown command '%1'"_s.arg(command));
+    };
+    auto prepare = [this, dispatch] { KeyCommands::prepareDatabasePassword(*m_session, dispatch); };
+    if (!needsStripe)
+        return prepare();
+    KeyCommands::resolveStripeKey(*m_session, keyFromStdin, [this, prepare](const QString &key) {
+        m_session->client().setApiKey(key);
+        prepare();
+    });
 }
 
 } // namespace kassa::cli

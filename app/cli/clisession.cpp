@@ -3,6 +3,7 @@
 #include "app/cli/cliexit.h"
 #include "app/cli/cliformatter.h"
 #include "services/security/auditlog.h"
+#include "services/security/keychainsecretstore.h"
 #include "services/security/userservice.h"
 #include "services/store/database.h"
 #include "services/store/databaseconfig.h"
@@ -43,6 +44,13 @@ CliSession::~CliSession()
     m_store.reset();
 }
 
+security::SecretStore &CliSession::secrets()
+{
+    if (!m_secrets)
+        m_secrets = new security::KeychainSecretStore(QStringLiteral("kassa"), this);
+    return *m_secrets;
+}
+
 store::Database *CliSession::store()
 {
     if (m_store)
@@ -50,7 +58,7 @@ store::Database *CliSession::store()
     store::DatabaseConfig config;
     if (!m_storeLocation.databaseUrl.isEmpty()) {
         const store::StoreResult<store::DatabaseConfig> parsed =
-            store::DatabaseConfig::fromUrl(m_storeLocation.databaseUrl);
+            store::DatabaseConfig::fromUrl(m_storeLocation.databaseUrl, m_databasePassword);
         if (!parsed.ok()) {
             usage(u"--database: "_s + parsed.error().message);
             return nullptr;

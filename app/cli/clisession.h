@@ -19,6 +19,10 @@ class Database;
 struct OutboxEntry;
 } // namespace kassa::store
 
+namespace kassa::security {
+class SecretStore;
+}
+
 namespace kassa::cli {
 
 // Where the local store is: --data-dir DIR (kassa.sqlite in it) or --database postgresql://...; neither:
@@ -64,6 +68,15 @@ public:
     void finish(int exitCode);
     bool isFinished() const { return m_finished; }
 
+    // --profile NAME: whose keys the keychain gives (default "default").
+    void setProfile(const QString &profile) { m_profile = profile; }
+    const QString &profile() const { return m_profile; }
+    // The OS keychain (created on first use); tests of the commands may put another store in first.
+    security::SecretStore &secrets();
+    void setSecrets(security::SecretStore *secrets) { m_secrets = secrets; }
+    // The profile's PostgreSQL password from the keychain, for a --database URL without one.
+    void setDatabasePassword(const QString &password) { m_databasePassword = password; }
+
     void setStoreLocation(const StoreLocation &location) { m_storeLocation = location; }
     const StoreLocation &storeLocation() const { return m_storeLocation; }
     // The local store, opened and migrated on first use. Null (after printing why and finishing with
@@ -96,6 +109,9 @@ private:
     QNetworkAccessManager m_network;
     stripe::StripeClient *m_client;
     StoreLocation m_storeLocation;
+    QString m_profile = QStringLiteral("default");
+    security::SecretStore *m_secrets = nullptr;
+    QString m_databasePassword;
     std::unique_ptr<store::Database> m_store;
     bool m_json = false;
     bool m_finished = false;

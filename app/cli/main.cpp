@@ -1,5 +1,6 @@
 // kassa-cli: Kassa's command line.
 #include "app/cli/clirunner.h"
+#include "services/security/logfilter.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -7,6 +8,8 @@
 
 int main(int argc, char *argv[])
 {
+    // Before anything can log: keys, Authorization headers and card numbers are masked in every line.
+    kassa::security::LogFilter::install();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("kassa-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(KASSA_VERSION));

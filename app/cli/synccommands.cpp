@@ -4,7 +4,9 @@
 #include "app/cli/cliargs.h"
 #include "app/cli/cliexit.h"
 #include "app/cli/clisession.h"
+#include "app/cli/keycommands.h"
 #include "core/money.h"
+#include "services/security/stripekey.h"
 #include "services/store/database.h"
 #include "services/store/databaseconfig.h"
 #include "services/store/migrations.h"
@@ -109,6 +111,9 @@ void syncCommand(CliSession &s, const QStringList &arguments)
     backfill->start();
 }
 
+void serve(CliSession &s, const QHostAddress &address, quint16 port, const QString &listen,
+           const sync::WebhookReceiver::Options &options, const QByteArray &secret);
+
 void webhook(CliSession &s, const QStringList &arguments)
 {
     const CliArgs args =
@@ -120,19 +125,34 @@ void webhook(CliSession &s, const QStringList &arguments)
         if (args.positionals().size() != 2)
             return s.usage(u"usage: webhook register URL [--events a,b]"_s);
         const QStringList events = args.value(u"events"_s, u"*"_s).split(u',', Qt::SkipEmptyParts);
-        s.call(stripe::WebhookEndpoints::create(args.positional(1), events, u"Kassa"_s),
-               [&s](const QJsonObject &endpoint) {
-                   s.out() << "endpoint " << endpoint.value(u"id"_s).toString() << ' '
-                           << endpoint.value(u"url"_s).toString() << '\n';
-                   // Stripe shows the secret once; until the keychain lands, the user keeps it.
-                   s.out() << "secret " << endpoint.value(u"secret"_s).toString() << '\n';
-                   s.finish(ExitOk);
-               });
+        s.call(
+            stripe::WebhookEndpoints::create(args.positional(1), events, u"Kassa"_s),
+            [&s](const QJsonObject &endpoint) {
+                s.out() << "endpoint " << endpoint.value(u"id"_s).toString() << ' '
+                        << endpoint.value(u"url"_s).toString() << '\n';
+                // Stripe shows the secret once: it goes to the keychain, and only its masked form is
+                // printed.
+                const QString secret = endpoint.value(u"secret"_s).toString();
+                KeyCommands::storeWebhookSecret(s, secret, [&s, secret](const security::SecretError &error) {
+                    if (error.isError()) {
+                        s.err() << "kassa-cli: the endpoint was created, but its signing secret "
+                                << security::StripeKey::mask(secret)
+                                << " could not be kept: " << error.message
+                                << ".\nReveal it in the Stripe Dashboard (Developers, Webhooks, the "
+                                   "endpoint, Signing secret) and give it to webhook serve with "
+                                   "--secret-stdin, or delete the endpoint and register it again once the "
+                                   "keychain works.\n";
+                        return s.finish(ExitFailure);
+                    }
+                    s.out() << "secret " << security::StripeKey::mask(secret) << " kept in the "
+                            << s.secrets().backendName() << " for profile " << s.profile()
+                            << " (webhook serve uses it)\n";
+                    s.finish(ExitOk);
+                });
+            });
         return;
     }
     // serve
-    if (!args.has(u"secret-stdin"_s))
-        return s.usage(u"webhook serve needs --secret-stdin (the endpoint's whsec_ secret)"_s);
     const QString listen = args.value(u"listen"_s, u"127.0.0.1:0"_s);
     const qsizetype colon = listen.lastIndexOf(u':');
     bool portOk = false;
@@ -149,9 +169,37 @@ void webhook(CliSession &s, const QStringList &arguments)
         if (!rateOk || options.perClientRate < 0)
             return s.usage(u"--rate-limit N: requests per second from one address, 0 for no limit"_s);
     }
-    const QByteArray secret = s.readStdinLine().trimmed().toUtf8();
-    if (!secret.startsWith("whsec_"))
-        return s.usage(u"the secret on stdin must start with whsec_"_s);
+    if (args.has(u"secret-stdin"_s)) {
+        const QByteArray secret = s.readStdinLine().trimmed().toUtf8();
+        if (!secret.startsWith("whsec_"))
+            return s.usage(u"the secret on stdin must start with whsec_"_s);
+        return serve(s, address, port, listen, options, secret);
+    }
+    KeyCommands::readSecret(
+        s, security::SecretKind::WebhookSecret,
+        [&s, address, port, listen, options](const QString &secret) {
+            if (!secret.startsWith(u"whsec_"_s)) {
+                s.err()
+                    << "kassa-cli: the webhook secret in the keychain does not start with whsec_; store it "
+                       "again with kassa-cli keys set --webhook\n";
+                return s.finish(ExitFailure);
+            }
+            serve(s, address, port, listen, options, secret.toUtf8());
+        },
+        [&s](const security::SecretError &error) {
+            if (error.kind == security::SecretError::Kind::NotFound)
+                return s.usage(
+                    u"webhook serve needs the endpoint's whsec_ secret: give it with --secret-stdin, "
+                    "or keep it in the keychain with keys set --webhook (webhook register does)"_s);
+            s.err() << "kassa-cli: " << error.message << ".\n"
+                    << KeyCommands::withoutKeychainHint(security::SecretKind::WebhookSecret) << '\n';
+            s.finish(ExitFailure);
+        });
+}
+
+void serve(CliSession &s, const QHostAddress &address, quint16 port, const QString &listen,
+           const sync::WebhookReceiver::Options &options, const QByteArray &secret)
+{
     store::Database *db = s.store();
     if (!db)
         return;
