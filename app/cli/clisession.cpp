@@ -127,8 +127,11 @@ bool CliSession::authenticateUser()
         finish(ExitFailure);
         return false;
     }
-    if (!any.value())
-        return true; // nobody to log in as yet: `users add` makes the owner
+    if (!any.value()) {
+        // Nobody to log in as yet: `users add` makes the owner.
+        m_err << "kassa-cli: the store has no users yet, so --user " << m_userName << " is ignored\n";
+        return true;
+    }
     const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     const QString pin =
         environment.contains(u"KASSA_PIN"_s) ? environment.value(u"KASSA_PIN"_s) : readStdinLine();

@@ -250,7 +250,7 @@ SecurityError UserService::setPin(const ActingUser &actor, const QString &name, 
 }
 
 SecurityResult<User> UserService::checkPin(const QString &name, const QString &pin, const QString &till,
-                                           const QString &context)
+                                           const QString &context, const OnSuccess &onSuccess)
 {
     const qint64 now = m_db.now();
     const QString login = normalizeName(name);
@@ -315,6 +315,9 @@ SecurityResult<User> UserService::checkPin(const QString &name, const QString &p
     // Right PIN. Read the row again in the transaction: another till may have locked or disabled the
     // user while the hash was being computed.
     User current = user;
+    // A hash with weaker parameters is replaced while the PIN is at hand; hashed before the transaction,
+    // which holds the audit head that other tills wait for.
+    const QString stronger = m_hasher.needsRehash(user.pinHash) ? m_hasher.hash(pin) : QString();
     const SecurityError outcome = transact([&](SecurityError &result) -> store::StoreError {
         const SecurityResult<User> again = target(user.name);
         if (!again.ok()) {
@@ -331,16 +334,12 @@ SecurityResult<User> UserService::checkPin(const QString &name, const QString &p
         const store::StoreResult<bool> reset = m_users.recordSuccess(user.id);
         if (!reset.ok())
             return reset.error();
-        if (m_hasher.needsRehash(user.pinHash)) {
-            // The PIN is at hand only now: store it with today's parameters.
-            const QString stronger = m_hasher.hash(pin);
-            if (!stronger.isEmpty()) {
-                const store::StoreResult<bool> rehashed = m_users.rehash(user.id, stronger);
-                if (!rehashed.ok())
-                    return rehashed.error();
-            }
+        if (!stronger.isEmpty()) {
+            const store::StoreResult<bool> rehashed = m_users.rehash(user.id, stronger);
+            if (!rehashed.ok())
+                return rehashed.error();
         }
-        return {};
+        return onSuccess(current, result);
     });
     if (outcome.isError())
         return outcome;
@@ -350,15 +349,14 @@ SecurityResult<User> UserService::checkPin(const QString &name, const QString &p
 SecurityResult<ActingUser> UserService::authenticate(const QString &name, const QString &pin,
                                                      const QString &till)
 {
-    const SecurityResult<User> user = checkPin(name, pin, till, u"login"_s);
+    const SecurityResult<User> user =
+        checkPin(name, pin, till, u"login"_s, [&](const User &found, SecurityError &) -> store::StoreError {
+            return m_audit.record(actingUserOf(found, till), u"login"_s, {userObject(found.name)},
+                                  {{u"role"_s, roleName(found.role)}});
+        });
     if (!user.ok())
         return user.error();
-    const ActingUser actor = actingUserOf(user.value(), till);
-    if (const store::StoreError logged =
-            m_audit.record(actor, u"login"_s, {userObject(actor.name)}, {{u"role"_s, roleName(actor.role)}});
-        logged.isError())
-        return SecurityError::fromStore(logged);
-    return actor;
+    return actingUserOf(user.value(), till);
 }
 
 SecurityResult<OverrideGrant> UserService::authorizeOverride(const ActingUser &session,
@@ -369,25 +367,24 @@ SecurityResult<OverrideGrant> UserService::authorizeOverride(const ActingUser &s
         return SecurityError::make(Kind::Invalid, u"an override is given for a logged-in user's session"_s);
     if (normalizeName(approverName) == session.name)
         return SecurityError::make(Kind::Invalid, u"an override needs another user's PIN"_s);
-    const SecurityResult<User> approver = checkPin(approverName, pin, session.till, u"override"_s);
-    if (!approver.ok())
-        return approver.error();
-    const ActingUser manager = actingUserOf(approver.value(), session.till);
-    QJsonObject details{{u"permission"_s, permissionKey(permission)},
-                        {u"session_user"_s, session.name},
-                        {u"session_user_id"_s, session.id}};
+    const QJsonObject details{{u"permission"_s, permissionKey(permission)},
+                              {u"session_user"_s, session.name},
+                              {u"session_user_id"_s, session.id}};
     QStringList objects{userObject(session.name)};
     if (!objectId.isEmpty())
         objects << objectId;
-    if (SecurityError refused = require(manager, permission); refused.isError()) {
-        if (const store::StoreError logged = m_audit.record(manager, u"override.refused"_s, objects, details);
-            logged.isError())
-            return SecurityError::fromStore(logged);
-        return refused;
-    }
-    if (const store::StoreError logged = m_audit.record(manager, u"override.granted"_s, objects, details);
-        logged.isError())
-        return SecurityError::fromStore(logged);
+    const SecurityResult<User> approver = checkPin(
+        approverName, pin, session.till, u"override"_s,
+        [&](const User &found, SecurityError &outcome) -> store::StoreError {
+            const ActingUser manager = actingUserOf(found, session.till);
+            // The PIN was right, but the approver's role must have the permission too.
+            outcome = require(manager, permission);
+            return m_audit.record(manager, outcome.isError() ? u"override.refused"_s : u"override.granted"_s,
+                                  objects, details);
+        });
+    if (!approver.ok())
+        return approver.error();
+    const ActingUser manager = actingUserOf(approver.value(), session.till);
     qCInfo(lcSecurity).noquote() << manager.describe() << "approved" << permissionKey(permission) << "for"
                                  << session.name;
     return OverrideGrant(manager, session, permission, objectId, QDateTime::currentSecsSinceEpoch());

@@ -89,9 +89,12 @@ private:
     // argument and returns store errors (which roll back).
     SecurityError transact(const std::function<store::StoreError(SecurityError &outcome)> &work);
     // Steps shared by authenticate() and authorizeOverride(): the checks, the PIN, the failure
-    // counting and its audit entries (actions prefixed by `context`: "login" or "override").
+    // counting and its audit entries (actions prefixed by `context`: "login" or "override"). On the
+    // right PIN, `onSuccess` runs in the transaction that clears the failures, so that its audit entry
+    // commits with it; it may set a refusal in its second argument.
+    using OnSuccess = std::function<store::StoreError(const User &user, SecurityError &outcome)>;
     SecurityResult<User> checkPin(const QString &name, const QString &pin, const QString &till,
-                                  const QString &context);
+                                  const QString &context, const OnSuccess &onSuccess);
     SecurityResult<User> target(const QString &name);
 
     store::Database &m_db;

@@ -144,6 +144,8 @@ void TestKassaCliUsers::usersAndAudit()
     // An empty store: nobody to log in as, and the first user must be an owner.
     Run r = run({u"users"_s, u"list"_s});
     EXPECT_RUN(r, 0, u"no users yet"_s);
+    r = run({u"--user"_s, u"olga"_s, u"users"_s, u"list"_s}, OwnerPhrase.toUtf8() + '\n');
+    EXPECT_RUN(r, 0, u"the store has no users yet, so --user olga is ignored"_s);
     r = run({u"users"_s, u"add"_s, u"ann"_s, u"--role"_s, u"cashier"_s}, {},
             {{u"KASSA_NEW_PIN"_s, CashierPin}});
     EXPECT_RUN(r, 4, u"the first user of a store must be an owner"_s);
