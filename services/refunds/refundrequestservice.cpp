@@ -380,6 +380,15 @@ RefundRequestOutcome RefundRequestService::afterSend(const RefundRequestRow &row
             store::RefundRequestRepository(m_db).find(row.id);
         now.ok() && now.value())
         outcome.request = *now.value();
+    if (outcome.kind == RefundRequestOutcome::Kind::Sent) {
+        // The refund's result, as the request now shows it (Stripe may still be working on it).
+        if (const StoreError error = m_audit.record(
+                ActingUser{}, u"refund.result"_s, {row.id, outcome.request.refundId},
+                {{u"state"_s, outcome.request.state}, {u"approved_by"_s, outcome.request.decidedBy}});
+            error.isError())
+            qWarning("refund request %s: not in the audit log: %s", qPrintable(row.id),
+                     qPrintable(error.toString()));
+    }
     const QString amount = money(row.amount);
     switch (outcome.kind) {
     case RefundRequestOutcome::Kind::Sent:
