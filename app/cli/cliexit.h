@@ -1,5 +1,6 @@
 #pragma once
 
+#include "services/security/securityerror.h"
 #include "services/stripe/stripeerror.h"
 
 namespace kassa::cli {
@@ -45,6 +46,29 @@ inline int exitCodeFor(stripe::StripeError::Kind kind)
         return ExitConnection;
     case Kind::Canceled:
         return ExitCanceled;
+    }
+    return ExitFailure;
+}
+
+// A refusal by the security services: who may not, a wrong PIN, a name or amount the rules refuse.
+inline int exitCodeFor(const security::SecurityError &error)
+{
+    using Kind = security::SecurityError::Kind;
+    switch (error.kind) {
+    case Kind::None:
+        return ExitOk;
+    case Kind::Refused:
+        return ExitPermission;
+    case Kind::WrongPin:
+    case Kind::Locked:
+    case Kind::Disabled:
+        return ExitAuthentication;
+    case Kind::Invalid:
+    case Kind::NotFound:
+    case Kind::Exists:
+        return ExitInvalidRequest;
+    case Kind::Store:
+        return ExitFailure;
     }
     return ExitFailure;
 }

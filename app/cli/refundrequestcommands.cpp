@@ -26,27 +26,6 @@ using store::RefundRequestRow;
 
 const QStringList Subcommands{u"request"_s, u"pending"_s, u"history"_s, u"approve"_s, u"reject"_s};
 
-int exitCodeOf(const SecurityError &error)
-{
-    switch (error.kind) {
-    case SecurityError::Kind::None:
-        return ExitOk;
-    case SecurityError::Kind::Refused:
-        return ExitPermission;
-    case SecurityError::Kind::WrongPin:
-    case SecurityError::Kind::Locked:
-    case SecurityError::Kind::Disabled:
-        return ExitAuthentication;
-    case SecurityError::Kind::Invalid:
-    case SecurityError::Kind::NotFound:
-    case SecurityError::Kind::Exists:
-        return ExitInvalidRequest;
-    case SecurityError::Kind::Store:
-        return ExitFailure;
-    }
-    return ExitFailure;
-}
-
 QJsonObject toJson(const RefundRequestRow &row)
 {
     return QJsonObject{
@@ -126,7 +105,7 @@ void finishWith(CliSession &s, const RefundRequestOutcome &outcome)
 {
     if (outcome.kind == RefundRequestOutcome::Kind::Refused) {
         s.err() << "kassa-cli: " << outcome.message << '\n';
-        return s.finish(exitCodeOf(outcome.error));
+        return s.finish(exitCodeFor(outcome.error));
     }
     printRow(s, outcome.request);
     s.err() << outcome.message << '\n';
@@ -167,7 +146,7 @@ void request(CliSession &s, const QStringList &arguments)
             requests->refundableAmount(s.actingUser(), input.paymentIntentId);
         if (!left.ok()) {
             s.err() << "kassa-cli: " << left.error().message << '\n';
-            return s.finish(exitCodeOf(left.error()));
+            return s.finish(exitCodeFor(left.error()));
         }
         const std::optional<Money> amount =
             Money::fromDecimalString(args.value(u"amount"_s), left.value().currency());
@@ -196,7 +175,7 @@ void list(CliSession &s, const QString &sub, const QStringList &arguments)
         sub == u"pending"_s ? requests->pending(s.actingUser()) : requests->history(s.actingUser(), limit);
     if (!rows.ok()) {
         s.err() << "kassa-cli: " << rows.error().message << '\n';
-        return s.finish(exitCodeOf(rows.error()));
+        return s.finish(exitCodeFor(rows.error()));
     }
     for (const RefundRequestRow &row : rows.value())
         printRow(s, row);

@@ -23,31 +23,10 @@ namespace {
 
 using security::SecurityError;
 
-int exitCodeOf(const SecurityError &error)
-{
-    switch (error.kind) {
-    case SecurityError::Kind::None:
-        return ExitOk;
-    case SecurityError::Kind::Refused:
-        return ExitPermission;
-    case SecurityError::Kind::WrongPin:
-    case SecurityError::Kind::Locked:
-    case SecurityError::Kind::Disabled:
-        return ExitAuthentication;
-    case SecurityError::Kind::Invalid:
-    case SecurityError::Kind::NotFound:
-    case SecurityError::Kind::Exists:
-        return ExitInvalidRequest;
-    case SecurityError::Kind::Store:
-        return ExitFailure;
-    }
-    return ExitFailure;
-}
-
 void fail(CliSession &s, const SecurityError &error)
 {
     s.err() << "kassa-cli: " << error.message << '\n';
-    s.finish(exitCodeOf(error));
+    s.finish(exitCodeFor(error));
 }
 
 // Everything here runs on the store, with the audit log of this till.

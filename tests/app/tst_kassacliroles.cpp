@@ -53,18 +53,6 @@ struct Run
     }
 };
 
-QString postgresUrl(const DatabaseConfig &config)
-{
-    QString url = u"postgresql://"_s;
-    if (!config.user.isEmpty())
-        url += QString::fromLatin1(QUrl::toPercentEncoding(config.user)) + u'@';
-    url += QString::fromLatin1(QUrl::toPercentEncoding(config.host));
-    if (config.port > 0)
-        url += u':' + QString::number(config.port);
-    url += u'/' + QString::fromLatin1(QUrl::toPercentEncoding(config.databaseName));
-    return url;
-}
-
 } // namespace
 
 #define EXPECT_RUN(run, code, text)                                                                          \

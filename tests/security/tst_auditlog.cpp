@@ -25,18 +25,6 @@ using namespace kassa::store::test;
 
 namespace {
 
-QString postgresUrl(const DatabaseConfig &config)
-{
-    QString url = u"postgresql://"_s;
-    if (!config.user.isEmpty())
-        url += QString::fromLatin1(QUrl::toPercentEncoding(config.user)) + u'@';
-    url += QString::fromLatin1(QUrl::toPercentEncoding(config.host));
-    if (config.port > 0)
-        url += u':' + QString::number(config.port);
-    url += u'/' + QString::fromLatin1(QUrl::toPercentEncoding(config.databaseName));
-    return url;
-}
-
 const ActingUser Ann{3, u"ann"_s, Role::Cashier, u"till-1"_s};
 const ActingUser Bob{4, u"bob"_s, Role::Manager, u"till-2"_s};
 

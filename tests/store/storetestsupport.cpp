@@ -14,6 +14,18 @@ using namespace Qt::StringLiterals;
 
 namespace kassa::store::test {
 
+QString postgresUrl(const DatabaseConfig &config)
+{
+    QString url = u"postgresql://"_s;
+    if (!config.user.isEmpty())
+        url += QString::fromLatin1(QUrl::toPercentEncoding(config.user)) + u'@';
+    url += QString::fromLatin1(QUrl::toPercentEncoding(config.host));
+    if (config.port > 0)
+        url += u':' + QString::number(config.port);
+    url += u'/' + QString::fromLatin1(QUrl::toPercentEncoding(config.databaseName));
+    return url;
+}
+
 namespace {
 
 const QString AdminConnection = u"kassa.test.admin"_s;

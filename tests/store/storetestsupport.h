@@ -30,6 +30,10 @@ bool servicesRequired();
 QByteArray describe(const StoreError &error);
 
 // One empty database for one test.
+// A postgresql:// URL for `config` (user, host, port, database; never the password), as kassa-cli's
+// --database takes it.
+QString postgresUrl(const DatabaseConfig &config);
+
 class TestStore
 {
 public:

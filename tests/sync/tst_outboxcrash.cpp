@@ -19,6 +19,7 @@
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
+using kassa::store::test::postgresUrl;
 using namespace kassa;
 
 namespace {
@@ -31,18 +32,6 @@ stripe::StripeRequest sale(const QString &orderRef, qint64 amount)
     params.confirm = true;
     params.metadata.insert(u"order_ref"_s, orderRef);
     return stripe::PaymentIntents::create(params);
-}
-
-QString postgresUrl(const store::DatabaseConfig &config)
-{
-    QString url = u"postgresql://"_s;
-    if (!config.user.isEmpty())
-        url += QString::fromLatin1(QUrl::toPercentEncoding(config.user)) + u'@';
-    url += QString::fromLatin1(QUrl::toPercentEncoding(config.host));
-    if (config.port > 0)
-        url += u':' + QString::number(config.port);
-    url += u'/' + QString::fromLatin1(QUrl::toPercentEncoding(config.databaseName));
-    return url;
 }
 
 } // namespace

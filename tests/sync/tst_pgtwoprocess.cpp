@@ -28,21 +28,10 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+using kassa::store::test::postgresUrl;
 using namespace kassa;
 
 namespace {
-
-QString postgresUrl(const store::DatabaseConfig &config)
-{
-    QString url = u"postgresql://"_s;
-    if (!config.user.isEmpty())
-        url += QString::fromLatin1(QUrl::toPercentEncoding(config.user)) + u'@';
-    url += QString::fromLatin1(QUrl::toPercentEncoding(config.host));
-    if (config.port > 0)
-        url += u':' + QString::number(config.port);
-    url += u'/' + QString::fromLatin1(QUrl::toPercentEncoding(config.databaseName));
-    return url;
-}
 
 // The first place where `a` and `b` differ ("payments.pi_1.customer_name: \"Ann\" vs \"Bob\""), or
 // nothing; `leaves` counts the scalar fields compared.
