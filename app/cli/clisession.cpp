@@ -9,6 +9,7 @@
 #include "services/store/databaseconfig.h"
 #include "services/store/migrations.h"
 #include "services/stripe/declinemessages.h"
+#include "services/stripe/stripejson.h"
 #include "services/stripe/stripepager.h"
 #include "services/sync/outbox.h"
 
@@ -326,8 +327,9 @@ void CliSession::listAll(const stripe::StripeRequest &firstPage, int maxItems)
     pager->start();
 }
 
-void CliSession::print(const QJsonObject &object)
+void CliSession::print(const QJsonObject &shown)
 {
+    const QJsonObject object = stripe::StripeJson::withoutClientSecret(shown);
     if (m_json)
         m_out << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)) << '\n';
     else

@@ -344,7 +344,7 @@ StoreResult<UpsertOutcome> PaymentRepository::write(const QJsonObject &json, qin
                                payment.livemode ? 1 : 0,
                                observedAt,
                                m_db.now(),
-                               sql::json(json),
+                               sql::json(stripe::StripeJson::withoutClientSecret(json)),
                            });
     if (!changed.ok())
         return changed.error();

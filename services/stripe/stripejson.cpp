@@ -219,4 +219,10 @@ bool StripeJson::parse(const QJsonObject &json, Customer *out, QString *error)
     return finish(r, error);
 }
 
+QJsonObject StripeJson::withoutClientSecret(QJsonObject object)
+{
+    object.remove(u"client_secret"_s);
+    return object;
+}
+
 } // namespace kassa::stripe

@@ -18,6 +18,11 @@ namespace kassa::stripe {
 class StripeJson
 {
 public:
+    // `object` without its client_secret (PaymentIntents, SetupIntents, Checkout Sessions): the key a
+    // customer's browser would use, which Stripe says must not be stored, logged or shown to anyone else.
+    // A till has no use for it, so nothing Kassa stores or prints keeps it.
+    static QJsonObject withoutClientSecret(QJsonObject object);
+
     static bool parse(const QJsonObject &json, Payment *out, QString *error);
     static bool parse(const QJsonObject &json, Charge *out, QString *error);
     static bool parse(const QJsonObject &json, Refund *out, QString *error);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "services/sync/outbox.h"
 
+#include "services/stripe/stripejson.h"
+
 #include "services/store/database.h"
 #include "services/store/outboxrepository.h"
 #include "services/store/storeingest.h"
@@ -253,6 +255,35 @@ void Outbox::lookUpThenSend(const store::OutboxEntry &entry, const Callback &don
                   });
 }
 
+store::StoreError Outbox::writeAnswer(qint64 rowId, int status, const QByteArray &body,
+                                      const QString &objectId, const QJsonObject &object)
+{
+    store::Transaction transaction(m_db);
+    if (!transaction.isActive())
+        return transaction.error();
+    const store::StoreResult<bool> completed =
+        store::OutboxRepository(m_db).complete(rowId, status, body, objectId);
+    if (!completed.ok())
+        return completed.error();
+    if (!object.isEmpty()) {
+        // In a savepoint: an object the store cannot write must not keep the answer from being recorded
+        // (on PostgreSQL a failed statement would doom the whole transaction). A lock conflict is not
+        // that: it fails the transaction, which the caller tries again.
+        store::StoreError busy;
+        const store::StoreError written =
+            m_db.savepoint(u"kassa_outbox_object"_s, [&]() -> store::StoreError {
+                const store::StoreResult<store::UpsertOutcome> upserted =
+                    store::StoreIngest(m_db).upsert(object, m_db.now());
+                return upserted.ok() ? store::StoreError{} : upserted.error();
+            });
+        if (written.kind == store::StoreError::Kind::Busy)
+            return written;
+        if (written.isError())
+            qCWarning(lcSync) << "outbox: cannot store" << objectId << written.toString();
+    }
+    return transaction.commit();
+}
+
 OutboxResult Outbox::record(const store::OutboxEntry &entry, const stripe::StripeResponse &response)
 {
     OutboxResult result;
@@ -275,25 +306,20 @@ OutboxResult Outbox::record(const store::OutboxEntry &entry, const stripe::Strip
     const QString objectId =
         response.ok() ? response.json.value(u"id"_s).toString() : response.error.paymentIntentId;
     const int status = response.httpStatus != 0 ? response.httpStatus : (response.ok() ? 200 : 400);
-    const QByteArray body = response.ok() ? QJsonDocument(response.json).toJson(QJsonDocument::Compact)
-                                          : errorBody(response.error);
-    store::Transaction transaction(m_db);
-    store::StoreError error = transaction.isActive() ? store::StoreError() : transaction.error();
-    if (!error.isError()) {
-        const store::StoreResult<bool> completed = outbox.complete(entry.id, status, body, objectId);
-        if (!completed.ok())
-            error = completed.error();
+    const QByteArray body = response.ok()
+                                ? QJsonDocument(stripe::StripeJson::withoutClientSecret(response.json))
+                                      .toJson(QJsonDocument::Compact)
+                                : errorBody(response.error);
+    // A deadlock or lock timeout with another till (Kind::Busy) undoes the whole transaction: try it
+    // again, a few times, before giving the answer up to recover().
+    store::StoreError error;
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        error = writeAnswer(entry.id, status, body, objectId, object);
+        if (error.kind != store::StoreError::Kind::Busy)
+            break;
+        qCInfo(lcSync) << "outbox: recording row" << entry.id << "met another writer, attempt" << attempt
+                       << ':' << error.toString();
     }
-    if (!error.isError() && !object.isEmpty()) {
-        store::StoreIngest ingest(m_db);
-        const store::StoreResult<store::UpsertOutcome> upserted = ingest.upsert(object, m_db.now());
-        if (!upserted.ok()) {
-            // An object the store cannot read must not keep the answer from being recorded.
-            qCWarning(lcSync) << "outbox: cannot store" << objectId << upserted.error().toString();
-        }
-    }
-    if (!error.isError())
-        error = transaction.commit();
     if (error.isError()) {
         // The answer is lost locally; the row stays claimed and recover() asks again (Stripe replays).
         result.outcome = OutboxResult::Outcome::StoreError;

@@ -116,6 +116,9 @@ private:
     void send(const store::OutboxEntry &entry, const Callback &done);
     void lookUpThenSend(const store::OutboxEntry &entry, const Callback &done);
     OutboxResult record(const store::OutboxEntry &entry, const stripe::StripeResponse &response);
+    // One try at recording a final answer and the object it carries, in one transaction.
+    store::StoreError writeAnswer(qint64 rowId, int status, const QByteArray &body, const QString &objectId,
+                                  const QJsonObject &object);
     void recoverRound(const std::shared_ptr<Recovery> &recovery);
 
     store::Database &m_db;
