@@ -597,6 +597,21 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
             QVERIFY2(set.exitCode == 0, set.describe().constData());
             m_storeEnvironment = {{u"PGPASSWORD"_s, QString()},
                                   {u"PGPASSFILE"_s, m_dir->filePath(u"work/no-pgpass"_s)}};
+            // A password written into the URL, right or wrong, is not repeated in what is logged or
+            // printed about the store.
+            const QString wrongPassword = u"leakscan-Wr0ng-pw"_s;
+            scanner.addLiteral(u"a database password given in the URL"_s, wrongPassword);
+            const QString url = m_storeOption.at(1);
+            const qsizetype hostAt = url.indexOf(u'@');
+            QVERIFY2(hostAt > 0, "the test database's URL names its user");
+            const auto withPassword = [&url, hostAt](const QString &password) {
+                return QString(url.left(hostAt) + u':' +
+                               QString::fromLatin1(QUrl::toPercentEncoding(password)) + url.mid(hostAt));
+            };
+            Run r = cli({u"--database"_s, withPassword(databasePassword), u"payments"_s, u"list"_s});
+            QVERIFY2(r.exitCode == 0 && r.err.contains(u"opened PostgreSQL"_s), r.describe().constData());
+            r = cli({u"--database"_s, withPassword(wrongPassword), u"payments"_s, u"list"_s});
+            QVERIFY2(r.exitCode == 1 && r.err.contains(u"cannot open the store"_s), r.describe().constData());
         }
     }
 
@@ -611,6 +626,9 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
              r.describe().constData());
     r = cli({u"--json"_s, u"keys"_s, u"check"_s, u"--publishable"_s});
     QVERIFY2(r.exitCode == 0 && r.out.contains(u"pk_test_...y1Gb"_s), r.describe().constData());
+    // A mistyped key is refused without being repeated.
+    r = cli({u"keys"_s, u"set"_s}, SecretKey.toUtf8() + "!\n");
+    QVERIFY2(r.exitCode == 2 && r.err.contains(u"malformed"_s), r.describe().constData());
 
     // 2. Users: the owner first (PIN on stdin), then a manager and a cashier as the owner.
     r = cli({u"users"_s, u"add"_s, u"olga"_s, u"--role"_s, u"owner"_s}, OwnerPin.toUtf8() + '\n');
@@ -623,6 +641,16 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
     QVERIFY2(r.exitCode == 0 && r.out.contains(u"added cashier ann"_s), r.describe().constData());
     r = cli({u"--user"_s, u"ann"_s, u"users"_s, u"list"_s}, WrongPin.toUtf8() + '\n');
     QVERIFY2(r.exitCode == 6 && r.err.contains(u"wrong PIN"_s), r.describe().constData());
+    // A PIN the policy refuses is not repeated either.
+    const QString refusedPin = u"8264-1937"_s;
+    scanner.addLiteral(u"a refused PIN"_s, refusedPin);
+    r = cli({u"--user"_s, u"olga"_s, u"users"_s, u"add"_s, u"eve"_s, u"--role"_s, u"cashier"_s}, {},
+            {{u"KASSA_PIN"_s, OwnerPin}, {u"KASSA_NEW_PIN"_s, refusedPin}});
+    QVERIFY2(r.exitCode == 4 && r.err.contains(u"a PIN has"_s), r.describe().constData());
+    r = cli({u"--json"_s, u"--user"_s, u"olga"_s, u"users"_s, u"list"_s}, OwnerPin.toUtf8() + '\n');
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"\"name\":\"ann\""_s) && !r.out.contains(u"pin_hash"_s) &&
+                 !r.out.contains(u"pbkdf2"_s),
+             r.describe().constData());
     const QHash<QString, QString> asAnn{{u"KASSA_PIN"_s, CashierPin}};
     const QHash<QString, QString> asBob{{u"KASSA_PIN"_s, ManagerPin}};
 
@@ -763,6 +791,13 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
         QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 20'000);
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         QVERIFY2(status >= 200 && status < 300, qPrintable(u"webhook serve answered %1"_s.arg(status)));
+        // A forged delivery is refused (and logged as such).
+        QNetworkRequest forged{QUrl(hookUrl)};
+        forged.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+        forged.setRawHeader("Stripe-Signature", QString(signature).replace(u"v1="_s, u"v1=00"_s).toLatin1());
+        std::unique_ptr<QNetworkReply> refused(network.post(forged, payload));
+        QTRY_VERIFY_WITH_TIMEOUT(refused->isFinished(), 20'000);
+        QCOMPARE(refused->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 400);
     }
     // The simulator's delivery, then a backfill of the day, then webhook serve stops.
     QTRY_VERIFY_WITH_TIMEOUT(
