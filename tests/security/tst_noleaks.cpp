@@ -87,6 +87,9 @@ struct Scanned
 {
     QString where;
     QByteArray bytes;
+    // Shared with other tests (the PostgreSQL server's log): only this test's own secrets are looked for,
+    // not any card number or key another test may have put there on purpose.
+    bool onlyOwnSecrets = false;
 };
 
 bool secretServiceRunning()
@@ -186,6 +189,8 @@ public:
         };
         for (const auto &[kind, pattern] : m_pins)
             each(pattern, kind);
+        if (item.onlyOwnSecrets)
+            return findings;
         // Any whole key or webhook secret, not only the ones this test knows (the masked form has "...").
         static const QRegularExpression AnyKey(u"(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9]{8,}"_s);
         static const QRegularExpression AnyWebhookSecret(u"whsec_[A-Za-z0-9+/=_-]{8,}"_s);
@@ -886,6 +891,34 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
         else
             qInfo("pg_dump did not run (%s); the tables read with SQL are scanned",
                   dump.readAllStandardError().left(200).constData());
+    }
+
+    if (m_fixture->isPostgres()) {
+        // The server's log: PostgreSQL writes statements there with their values (on an error, or with
+        // log_statement). Its own collector's file, else pg_virtualenv's log folder, when readable here.
+        StoreResult<std::unique_ptr<Database>> db = m_fixture->open();
+        VERIFY_RESULT(db);
+        QStringList logFiles;
+        const StoreResult<QVariant> collected = db.value()->queryValue(
+            u"SELECT current_setting('data_directory') || '/' || pg_current_logfile()"_s);
+        if (collected.ok() && !collected.value().isNull())
+            logFiles << collected.value().toString();
+        const QString confRoot = qEnvironmentVariable("PG_CLUSTER_CONF_ROOT");
+        if (!confRoot.isEmpty()) {
+            QDirIterator it(QFileInfo(confRoot).absolutePath() + u"/log"_s, QDir::Files);
+            while (it.hasNext())
+                logFiles << it.next();
+        }
+        bool scannedServerLog = false;
+        for (const QString &path : std::as_const(logFiles)) {
+            QFile serverLog(path);
+            if (!serverLog.open(QIODevice::ReadOnly))
+                continue;
+            everything.append({u"the PostgreSQL server's log "_s + path, serverLog.readAll(), true});
+            scannedServerLog = true;
+        }
+        if (!scannedServerLog)
+            qInfo("the PostgreSQL server's log is not readable here; not scanned");
     }
 
     QStringList findings;
