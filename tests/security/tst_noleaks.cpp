@@ -658,6 +658,7 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
              r.describe().constData());
     const QHash<QString, QString> asAnn{{u"KASSA_PIN"_s, CashierPin}};
     const QHash<QString, QString> asBob{{u"KASSA_PIN"_s, ManagerPin}};
+    const QHash<QString, QString> asOlga{{u"KASSA_PIN"_s, OwnerPin}};
 
     // 3. Sales: a test card, two declines, and a card number typed at the reader.
     r = cli({u"--user"_s, u"ann"_s, u"pay"_s, u"--amount"_s, u"42.00"_s, u"--currency"_s, u"usd"_s,
@@ -681,12 +682,12 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
         "amount=2310&currency=usd&payment_method_types[]=card_present&metadata[order_ref]=LEAK-4");
     QVERIFY2(forReader.status == 200, forReader.body.constData());
     const QString atReader = forReader.id();
-    r = cli({u"readers"_s, u"list"_s});
+    r = cli({u"--user"_s, u"ann"_s, u"readers"_s, u"list"_s}, {}, asAnn);
     const QString reader = firstMatch(u"tmr_[A-Za-z0-9]+"_s, r.out);
     QVERIFY2(r.exitCode == 0 && !reader.isEmpty(), r.describe().constData());
-    r = cli({u"readers"_s, u"process"_s, reader, atReader});
+    r = cli({u"--user"_s, u"ann"_s, u"readers"_s, u"process"_s, reader, atReader}, {}, asAnn);
     QVERIFY2(r.exitCode == 0, r.describe().constData());
-    r = cli({u"readers"_s, u"present"_s, reader, u"--card"_s, ReaderCard});
+    r = cli({u"--user"_s, u"ann"_s, u"readers"_s, u"present"_s, reader, u"--card"_s, ReaderCard}, {}, asAnn);
     QVERIFY2(r.exitCode == 0, r.describe().constData());
 
     // 4. Refunds with approval: the cashier asks, the manager approves one and rejects another.
@@ -733,7 +734,7 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
         port = probe.serverPort();
     }
     const QString hookUrl = u"http://127.0.0.1:%1/webhook"_s.arg(port);
-    r = cli({u"webhook"_s, u"register"_s, hookUrl});
+    r = cli({u"--user"_s, u"olga"_s, u"webhook"_s, u"register"_s, hookUrl}, {}, asOlga);
     QVERIFY2(r.exitCode == 0 && r.out.contains(u"secret whsec_..."_s), r.describe().constData());
     QVERIFY(m_sim->simulator().saveState());
     QFile state(m_dir->filePath(u"work/sim-state.json"_s));
@@ -742,16 +743,16 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
     QVERIFY2(webhookSecret.size() > 20, "the simulator's state holds the endpoint's secret");
     scanner.addLiteral(u"the webhook secret"_s, webhookSecret, 6);
     QVERIFY2(r.out.contains(u"whsec_..."_s + webhookSecret.right(4)), r.describe().constData());
-    r = cli({u"keys"_s, u"check"_s, u"--webhook"_s});
+    r = cli({u"--user"_s, u"olga"_s, u"keys"_s, u"check"_s, u"--webhook"_s}, OwnerPin.toUtf8() + '\n');
     QVERIFY2(r.exitCode == 0 && r.out.contains(u"whsec_..."_s + webhookSecret.right(4)),
              r.describe().constData());
 
     m_serve = std::make_unique<QProcess>();
     QProcess &serve = *m_serve;
-    serve.setProcessEnvironment(environment({}));
+    serve.setProcessEnvironment(environment(asOlga));
     serve.start(QStringLiteral(KASSA_CLI_EXECUTABLE),
-                globalOptions() +
-                    QStringList{u"webhook"_s, u"serve"_s, u"--listen"_s, u"127.0.0.1:%1"_s.arg(port)});
+                globalOptions() + QStringList{u"--user"_s, u"olga"_s, u"webhook"_s, u"serve"_s, u"--listen"_s,
+                                              u"127.0.0.1:%1"_s.arg(port)});
     QVERIFY(serve.waitForStarted(10'000));
     serve.closeWriteChannel();
     QByteArray serveOut;
@@ -763,7 +764,9 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
              QByteArray(serveOut + serve.readAllStandardError()).constData());
 
     // A change at Stripe that the simulator delivers, signed, to webhook serve.
-    r = cli({u"customers"_s, u"create"_s, u"--email"_s, u"leaks@example.com"_s, u"--name"_s, u"Lea Kscan"_s});
+    r = cli({u"--user"_s, u"ann"_s, u"customers"_s, u"create"_s, u"--email"_s, u"leaks@example.com"_s,
+             u"--name"_s, u"Lea Kscan"_s},
+            {}, asAnn);
     QVERIFY2(r.exitCode == 0 && r.out.contains(u"cus_"_s), r.describe().constData());
     // 6. The webhook secret by hand: sign, verify, and one signed delivery to webhook serve.
     const SimResponse events = m_sim->get(u"/v1/events?limit=1"_s);
@@ -813,9 +816,9 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
                                      count(u"SELECT COUNT(*) FROM events WHERE id = ?"_s, {manualEventId}) >
                                  0,
                              20'000);
-    r = cli({u"sync"_s, u"--backfill"_s});
+    r = cli({u"--user"_s, u"bob"_s, u"sync"_s, u"--backfill"_s}, {}, asBob);
     QVERIFY2(r.exitCode == 0, r.describe().constData());
-    r = cli({u"payments"_s, u"list"_s, u"--limit"_s, u"0"_s});
+    r = cli({u"--user"_s, u"bob"_s, u"payments"_s, u"list"_s, u"--limit"_s, u"0"_s}, {}, asBob);
     QVERIFY2(r.exitCode == 0 && r.out.contains(paid) && r.out.contains(atReader), r.describe().constData());
     serve.terminate();
     if (!serve.waitForFinished(10'000)) {
