@@ -6,6 +6,7 @@
 #include "app/cli/eventcommands.h"
 #include "app/cli/keycommands.h"
 #include "app/cli/paymentcommands.h"
+#include "app/cli/refundrequestcommands.h"
 #include "app/cli/synccommands.h"
 #include "app/cli/terminalcommands.h"
 #include "app/cli/usercommands.h"
@@ -14,9 +15,55 @@
 #include <QProcessEnvironment>
 #include <QTimer>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace kassa::cli {
+
+namespace {
+
+// What a command needs of the acting user's role (core/permissions). Nothing: it acts on nothing of the
+// shop's (webhook sign|verify), or it checks for itself (users, audit, refunds approve|reject).
+std::optional<Permission> permissionFor(const QString &command, const QStringList &args)
+{
+    const QString sub = args.value(0);
+    if (command == u"pay"_s || command == u"capture"_s || command == u"cancel"_s || command == u"recover"_s ||
+        command == u"checkout"_s)
+        return Permission::TakePayments;
+    if (command == u"readers"_s)
+        return sub == u"list"_s || sub == u"show"_s ? Permission::ViewTransactions : Permission::TakePayments;
+    if (command == u"refund"_s)
+        return Permission::RefundDirectly;
+    if (command == u"refunds"_s) {
+        if (sub == u"request"_s)
+            return Permission::RequestRefunds;
+        if (sub == u"approve"_s || sub == u"reject"_s)
+            return Permission::DecideRefunds;
+        return Permission::ViewTransactions;
+    }
+    if (command == u"customers"_s)
+        return sub == u"create"_s ? Permission::TakePayments : Permission::ViewTransactions;
+    if (command == u"methods"_s)
+        return sub == u"list"_s ? Permission::ViewTransactions : Permission::ManageSavedMethods;
+    if (command == u"payments"_s || command == u"events"_s || command == u"sync"_s)
+        return Permission::ViewTransactions;
+    if (command == u"balance"_s)
+        return Permission::ViewReports;
+    if (command == u"export"_s)
+        return Permission::Export;
+    if (command == u"keys"_s)
+        return Permission::ManageKeys;
+    if (command == u"webhook"_s) {
+        if (sub == u"register"_s)
+            return Permission::ManageKeys;
+        if (sub == u"serve"_s)
+            return Permission::ManageSettings;
+    }
+    return std::nullopt;
+}
+
+} // namespace
 
 CliRunner::CliRunner(const QStringList &arguments, QTextStream &out, QTextStream &err, QObject *parent)
     : QObject(parent)
@@ -75,7 +122,13 @@ Commands:
                       the secret from stdin, else the profile's in the keychain
   webhook register URL [--events a,b]   create a webhook endpoint; its secret goes to the keychain
   refund PI [--amount A] [--reason duplicate|fraudulent|requested_by_customer]
-  refunds list [--limit N] | refunds show RE
+  refunds list [--limit N] | refunds show RE      refunds at Stripe
+  refunds request PI [--amount A] --reason duplicate|fraudulent|requested_by_customer|none [--note TEXT]
+                      ask for a refund (default: what is left); a manager approves it, unless your
+                      role refunds directly or the owner's threshold covers it
+  refunds pending | refunds history [--limit N]    the approval queue, every till's
+  refunds approve REQUEST | refunds reject REQUEST --reason TEXT
+                      decide as a manager or owner (--user with the PIN: the re-entry)
   customers create [--email E] [--name N] [--phone P] | customers list [--email E] [--search Q]
       | customers show CUSTOMER
   methods list CUSTOMER | methods attach CUSTOMER PM | methods detach PM | methods default CUSTOMER PM
@@ -198,7 +251,8 @@ void CliRunner::start()
         command == u"export"_s || (command == u"payments"_s && !rest.contains(u"--remote"_s));
     // keys finds its key itself (stdin for keys set, the keychain for keys check).
     const bool needsStripe = (command != u"webhook"_s || rest.value(0) == u"register"_s) && !readsStoreOnly &&
-                             command != u"keys"_s && !UserCommands::handles(command);
+                             command != u"keys"_s && !UserCommands::handles(command) &&
+                             !RefundRequestCommands::readsStoreOnly(command, rest);
     if (needsStripe || command == u"keys"_s) {
         if (!apiBase.isEmpty()) {
             const QUrl url(apiBase, QUrl::StrictMode);
@@ -216,7 +270,11 @@ void CliRunner::start()
     auto dispatch = [this, command, rest]() mutable {
         if (!m_session->authenticateUser())
             return;
+        if (const std::optional<Permission> needed = permissionFor(command, rest);
+            needed && !m_session->permit(*needed))
+            return;
         if (UserCommands::run(*m_session, command, rest) || KeyCommands::run(*m_session, command, rest) ||
+            RefundRequestCommands::run(*m_session, command, rest) ||
             SyncCommands::run(*m_session, command, rest))
             return;
         rest.removeAll(u"--remote"_s);

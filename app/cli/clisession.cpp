@@ -14,7 +14,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QHash>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcessEnvironment>
 #include <QSysInfo>
 
@@ -151,6 +153,100 @@ bool CliSession::authenticateUser()
     return true;
 }
 
+namespace {
+
+// What an outbox call did, for the audit log: the action by its op, the objects, the outcome and the
+// figures a manager would look for (never a card number or a key: the objects' ids and codes only).
+void auditOutboxResult(CliSession &s, const QString &op, const sync::OutboxResult &result)
+{
+    static const QHash<QString, QString> Actions{
+        {QString::fromLatin1(sync::Outbox::OpCreatePayment), u"payment.create"_s},
+        {QString::fromLatin1(sync::Outbox::OpCapturePayment), u"payment.capture"_s},
+        {QString::fromLatin1(sync::Outbox::OpCancelPayment), u"payment.cancel"_s},
+        {QString::fromLatin1(sync::Outbox::OpCreateRefund), u"refund.create"_s},
+        {QString::fromLatin1(sync::Outbox::OpAttachPaymentMethod), u"method.attach"_s},
+        {QString::fromLatin1(sync::Outbox::OpDetachPaymentMethod), u"method.detach"_s},
+        {QString::fromLatin1(sync::Outbox::OpSetDefaultPaymentMethod), u"method.set_default"_s},
+    };
+    const QJsonObject object = result.response.json;
+    QJsonObject details{{u"outcome"_s, sync::OutboxResult::outcomeName(result.outcome)},
+                        {u"idempotency_key"_s, result.entry.idempotencyKey}};
+    for (const QString &field :
+         {u"status"_s, u"amount"_s, u"currency"_s, u"customer"_s, u"payment_intent"_s}) {
+        const QJsonValue value = object.value(field);
+        if (value.isString() || value.isDouble())
+            details.insert(field, value);
+    }
+    if (!result.entry.orderRef.isEmpty())
+        details.insert(u"order_ref"_s, result.entry.orderRef);
+    if (result.response.error.isError()) {
+        details.insert(u"error_code"_s, result.response.error.code);
+        details.insert(u"decline_code"_s, result.response.error.declineCode);
+    } else if (!result.error.isEmpty()) {
+        details.insert(u"error"_s, result.error);
+    }
+    QStringList ids;
+    const QString id = object.value(u"id"_s).toString(result.entry.objectId);
+    if (!id.isEmpty())
+        ids << id;
+    s.audit(Actions.value(op, u"outbox."_s + op), ids, details);
+}
+
+} // namespace
+
+std::optional<bool> CliSession::storeHasUsers()
+{
+    if (m_storeHasUsers)
+        return m_storeHasUsers;
+    store::Database *db = store();
+    if (!db)
+        return std::nullopt;
+    security::AuditLog audit(*db, tillId());
+    const security::SecurityResult<bool> any = security::UserService(*db, audit).hasUsers();
+    if (!any.ok()) {
+        m_err << "kassa-cli: store: " << any.error().message << '\n';
+        finish(ExitFailure);
+        return std::nullopt;
+    }
+    m_storeHasUsers = any.value();
+    return m_storeHasUsers;
+}
+
+bool CliSession::permit(Permission permission)
+{
+    const std::optional<bool> hasUsers = storeHasUsers();
+    if (!hasUsers)
+        return false;
+    if (!*hasUsers)
+        return true;
+    if (!m_actingUser.isValid()) {
+        m_err
+            << "kassa-cli: the store has users: say who you are with --user NAME (the PIN from KASSA_PIN or "
+               "stdin); "
+            << permissionPhrase(permission) << " needs a role that may\n";
+        finish(ExitPermission);
+        return false;
+    }
+    if (const security::SecurityError refused = security::require(m_actingUser, permission);
+        refused.isError()) {
+        m_err << "kassa-cli: " << refused.message << '\n';
+        finish(ExitPermission);
+        return false;
+    }
+    return true;
+}
+
+void CliSession::audit(const QString &action, const QStringList &objectIds, const QJsonObject &details)
+{
+    store::Database *db = store();
+    if (!db)
+        return;
+    security::AuditLog log(*db, tillId());
+    if (const store::StoreError error = log.record(m_actingUser, action, objectIds, details); error.isError())
+        m_err << "kassa-cli: warning: the audit log did not take \"" << action << "\": " << error.toString()
+              << '\n';
+}
+
 void CliSession::submit(const QString &op, const stripe::StripeRequest &request, const QString &orderRef,
                         const std::function<void(const QJsonObject &)> &onSuccess)
 {
@@ -158,7 +254,8 @@ void CliSession::submit(const QString &op, const stripe::StripeRequest &request,
     if (!db)
         return;
     auto *outbox = new sync::Outbox(*db, *m_client, this);
-    outbox->submit(op, request, orderRef, [this, onSuccess](const sync::OutboxResult &result) {
+    outbox->submit(op, request, orderRef, [this, op, onSuccess](const sync::OutboxResult &result) {
+        auditOutboxResult(*this, op, result);
         switch (result.outcome) {
         case sync::OutboxResult::Outcome::Done:
             onSuccess(result.response.json);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/permissions.h"
 #include "services/security/actinguser.h"
 #include "services/stripe/stripeclient.h"
 #include "services/stripe/striperequest.h"
@@ -11,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QFile;
 
@@ -99,6 +101,15 @@ public:
     const security::ActingUser &actingUser() const { return m_actingUser; }
     // This till's id in the audit log: $KASSA_TILL, else "kassa-cli@<host name>".
     static QString tillId();
+    // Whether the session may do what `permission` covers: while the store has no users it is in
+    // single-operator mode (anything goes, as before the first user was added); once it has users,
+    // only a --user whose role has the permission. Prints why not and finishes when refused.
+    bool permit(Permission permission);
+    // Whether the store has users (asked once); nothing after printing why and finishing.
+    std::optional<bool> storeHasUsers();
+    // Appends to the audit log as the acting user (nobody in single-operator mode). A failure is printed
+    // as a warning: what it records has happened already.
+    void audit(const QString &action, const QStringList &objectIds, const QJsonObject &details);
 
 signals:
     void finished(int exitCode);
@@ -118,6 +129,7 @@ private:
     std::unique_ptr<QFile> m_stdin;
     QString m_userName;
     security::ActingUser m_actingUser;
+    std::optional<bool> m_storeHasUsers;
 };
 
 } // namespace kassa::cli

@@ -131,6 +131,11 @@ void storeSecret(CliSession &s, SecretKind kind, const QString &value, const Str
             return s.finish(ExitFailure);
         }
         printSecret(s, kind, key, QString(u"stored in the "_s + s.secrets().backendName() + checked));
+        // What changed, never the secret itself.
+        QJsonObject details{{u"kind"_s, security::secretKindLabel(kind)}, {u"profile"_s, s.profile()}};
+        if (key.isValid())
+            details.insert(u"mode"_s, StripeKey::modeName(key.mode()));
+        s.audit(u"keys.set"_s, {}, details);
         s.finish(ExitOk);
     });
 }
@@ -236,6 +241,8 @@ void removeFrom(CliSession &s, const QList<SecretKind> &kinds, qsizetype index)
             printKeychainError(s, error, removed);
             return s.finish(ExitFailure);
         }
+        s.audit(u"keys.remove"_s, {},
+                {{u"kind"_s, security::secretKindLabel(removed)}, {u"profile"_s, s.profile()}});
         s.out() << "removed the " << security::secretKindLabel(removed) << " of profile " << s.profile()
                 << " (if there was one)\n";
         removeFrom(s, kinds, index + 1);

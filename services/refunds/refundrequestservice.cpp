@@ -53,6 +53,19 @@ SecurityError invalid(const QString &message)
     return SecurityError::make(SecurityError::Kind::Invalid, message);
 }
 
+// Why a request cannot be decided any more, naming who did.
+QString alreadyDecided(const RefundRequestRow &row)
+{
+    if (row.decidedBy.isEmpty())
+        return u"refund request %1 is %2, not pending"_s.arg(row.id, row.state);
+    if (row.state == QLatin1StringView(RefundRequestRow::Rejected))
+        return u"refund request %1 was already rejected by %2"_s.arg(row.id, row.decidedBy);
+    if (row.state == QLatin1StringView(RefundRequestRow::Approved))
+        return u"refund request %1 was already approved by %2"_s.arg(row.id, row.decidedBy);
+    return u"refund request %1 was already approved by %2; its refund %3"_s.arg(row.id, row.decidedBy,
+                                                                                row.state);
+}
+
 QJsonObject describe(const RefundRequestRow &row)
 {
     return QJsonObject{{u"payment_intent"_s, row.paymentIntentId},
@@ -250,10 +263,7 @@ void RefundRequestService::approve(const ActingUser &actor, const QString &reque
             return now.error();
         if (!changed.value() || !now.value()) {
             const RefundRequestRow &row = now.value() ? *now.value() : *found.value();
-            problem = invalid(
-                row.decidedBy.isEmpty()
-                    ? u"refund request %1 is %2, not pending"_s.arg(requestId, row.state)
-                    : u"refund request %1 was already %2 by %3"_s.arg(requestId, row.state, row.decidedBy));
+            problem = invalid(alreadyDecided(row));
             return {};
         }
         decided = *now.value();
@@ -296,10 +306,7 @@ RefundRequestOutcome RefundRequestService::reject(const ActingUser &actor, const
         }
         if (!changed.value()) {
             const RefundRequestRow &row = *now.value();
-            problem = invalid(
-                row.decidedBy.isEmpty()
-                    ? u"refund request %1 is %2, not pending"_s.arg(requestId, row.state)
-                    : u"refund request %1 was already %2 by %3"_s.arg(requestId, row.state, row.decidedBy));
+            problem = invalid(alreadyDecided(row));
             return {};
         }
         outcome.request = *now.value();
@@ -373,6 +380,15 @@ RefundRequestOutcome RefundRequestService::afterSend(const RefundRequestRow &row
             store::RefundRequestRepository(m_db).find(row.id);
         now.ok() && now.value())
         outcome.request = *now.value();
+    if (outcome.kind == RefundRequestOutcome::Kind::Sent) {
+        // The refund's result, as the request now shows it (Stripe may still be working on it).
+        if (const StoreError error = m_audit.record(
+                ActingUser{}, u"refund.result"_s, {row.id, outcome.request.refundId},
+                {{u"state"_s, outcome.request.state}, {u"approved_by"_s, outcome.request.decidedBy}});
+            error.isError())
+            qWarning("refund request %s: not in the audit log: %s", qPrintable(row.id),
+                     qPrintable(error.toString()));
+    }
     const QString amount = money(row.amount);
     switch (outcome.kind) {
     case RefundRequestOutcome::Kind::Sent:

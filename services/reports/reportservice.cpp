@@ -202,9 +202,16 @@ void addSales(QList<SalesAmount> &sales, Currency currency, qint64 count, qint64
 
 } // namespace
 
-ReportService::ReportService(store::Database &db)
+ReportService::ReportService(store::Database &db, const security::ActingUser &viewer)
     : m_db(db)
+    , m_viewer(viewer)
 {
+}
+
+StoreError ReportService::refusal() const
+{
+    const security::SecurityError refused = security::require(m_viewer, Permission::ViewReports);
+    return refused.isError() ? StoreError::make(StoreError::Kind::Refused, refused.message) : StoreError{};
 }
 
 StoreResult<Report> ReportService::shiftReport(const Shift &shift, const QTimeZone &zone)
@@ -214,6 +221,8 @@ StoreResult<Report> ReportService::shiftReport(const Shift &shift, const QTimeZo
 
 StoreResult<Report> ReportService::report(const ReportRequest &request)
 {
+    if (StoreError refused = refusal(); refused.isError())
+        return refused;
     Report report;
     report.request = request;
     report.generatedAt = m_db.now();

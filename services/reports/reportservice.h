@@ -2,6 +2,7 @@
 #pragma once
 
 #include "services/reports/report.h"
+#include "services/security/actinguser.h"
 #include "services/store/storeresult.h"
 
 #include <QString>
@@ -37,7 +38,9 @@ namespace kassa::reports {
 class ReportService
 {
 public:
-    explicit ReportService(store::Database &db);
+    // `viewer` is who asks: each report needs Permission::ViewReports (a StoreError of kind Refused
+    // otherwise).
+    ReportService(store::Database &db, const security::ActingUser &viewer);
 
     store::StoreResult<Report> report(const ReportRequest &request);
     // The report of `shift`, up to the store's clock while the shift is open.
@@ -48,7 +51,9 @@ public:
     store::StoreResult<QString> explain(const ReportRequest &request);
 
 private:
+    store::StoreError refusal() const;
     store::Database &m_db;
+    security::ActingUser m_viewer;
 };
 
 } // namespace kassa::reports

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "services/sale/sale.h"
 
+#include "services/security/auditlog.h"
+
 #include "services/sale/salelogging.h"
 #include "services/store/database.h"
 #include "services/store/outboxrepository.h"
@@ -149,14 +151,19 @@ QString Sale::methodName(Method method)
 
 // --- Entry points ---------------------------------------------------------------------------------------
 
+QString saleRefusal(const SaleOptions &options, const SaleContext &context, SaleAction action)
+{
+    if (const security::SecurityError refused = security::require(context.user, Permission::TakePayments);
+        refused.isError())
+        return refused.message;
+    return options.authorize ? options.authorize(context, action) : QString();
+}
+
 bool Sale::admit(SaleAction action, Method method)
 {
-    if (m_options.authorize) {
-        const QString why = m_options.authorize(m_context, action);
-        if (!why.isEmpty()) {
-            refuse(why);
-            return false;
-        }
+    if (const QString why = saleRefusal(m_options, m_context, action); !why.isEmpty()) {
+        refuse(why);
+        return false;
     }
     if (!canPay()) {
         if (m_state == State::Unknown)
@@ -239,12 +246,9 @@ bool Sale::payWithCheckout()
 
 bool Sale::cancel()
 {
-    if (m_options.authorize) {
-        const QString why = m_options.authorize(m_context, SaleAction::Cancel);
-        if (!why.isEmpty()) {
-            refuse(why);
-            return false;
-        }
+    if (const QString why = saleRefusal(m_options, m_context, SaleAction::Cancel); !why.isEmpty()) {
+        refuse(why);
+        return false;
     }
     m_cancelSent = false;
     switch (m_state) {
@@ -284,12 +288,9 @@ bool Sale::cancel()
 
 bool Sale::recover()
 {
-    if (m_options.authorize) {
-        const QString why = m_options.authorize(m_context, SaleAction::Recover);
-        if (!why.isEmpty()) {
-            refuse(why);
-            return false;
-        }
+    if (const QString why = saleRefusal(m_options, m_context, SaleAction::Recover); !why.isEmpty()) {
+        refuse(why);
+        return false;
     }
     if (m_state != State::Unknown) {
         refuse(tr("There is nothing to check."));
@@ -308,6 +309,32 @@ void Sale::setState(State state)
         qCDebug(lcSale) << "sale" << m_orderRef << stateName(m_state) << "->" << stateName(state);
     m_state = state;
     emit stateChanged(state);
+}
+
+// Each outcome of a sale goes into the audit log as the cashier's: amount, method, brand, last4 and
+// Stripe's codes, never a card number.
+void Sale::audit() const
+{
+    if (m_result.outcome == SaleResult::Outcome::None)
+        return;
+    QStringList objects{m_orderRef};
+    if (!m_result.paymentIntentId.isEmpty())
+        objects << m_result.paymentIntentId;
+    QJsonObject details{{u"amount"_s, m_result.amount.minorUnits()},
+                        {u"currency"_s, m_result.amount.currency().code().toLower()},
+                        {u"method"_s, methodName(m_method)}};
+    for (const auto &[key, value] :
+         {std::pair{u"brand"_s, m_result.brand}, std::pair{u"last4"_s, m_result.last4},
+          std::pair{u"error_code"_s, m_result.errorCode},
+          std::pair{u"decline_code"_s, m_result.declineCode}}) {
+        if (!value.isEmpty())
+            details.insert(key, value);
+    }
+    security::AuditLog log(m_db, m_context.tillId);
+    if (const store::StoreError error = log.record(
+            m_context.user, u"sale."_s + SaleResult::outcomeName(m_result.outcome), objects, details);
+        error.isError())
+        qCWarning(lcSale) << "sale" << m_orderRef << "not in the audit log:" << error.toString();
 }
 
 void Sale::setActionUrl(const QUrl &url)
@@ -329,6 +356,7 @@ void Sale::finish(const SaleResult &result)
     setActionUrl({});
     qCInfo(lcSale) << "sale" << m_orderRef << SaleResult::outcomeName(m_result.outcome)
                    << m_result.paymentIntentId << m_result.errorCode << m_result.declineCode;
+    audit();
     switch (result.outcome) {
     case SaleResult::Outcome::Approved:
         return setState(State::Approved);

@@ -129,6 +129,7 @@ private:
     void setState(State state);
     void setActionUrl(const QUrl &url);
     void finish(const SaleResult &result);
+    void audit() const;
     void startPolling(Poll what);
     void stopPolling();
     void schedulePoll();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/money.h"
+#include "services/security/actinguser.h"
 
 #include <QString>
 
@@ -17,6 +18,9 @@ struct SaleContext
 {
     QString tillId;  // TillRepository's id of this till
     QString cashier; // the name the store, reports and receipts show
+    // Who sells: every entry point checks that this user's role may take payments
+    // (Permission::TakePayments); nobody (an invalid user) may not.
+    security::ActingUser user;
 };
 
 // What is sold: the amount, the words on the receipt and the customer, when one is known.
@@ -60,9 +64,13 @@ struct SaleOptions
     // A QR code on the counter should not stay payable for a day: Checkout Sessions expire after this.
     // Stripe accepts 30 minutes to 24 hours.
     qint64 checkoutLifetimeSeconds = 3600;
-    // The permission seam (issue 5): empty when `context` may do `action`, else why not, in words.
-    // Unset: everything is allowed.
+    // Checks on top of the permission table (which saleRefusal() always applies): empty when `context`
+    // may do `action`, else why not, in words. Unset: nothing more is checked.
     std::function<QString(const SaleContext &context, SaleAction action)> authorize;
 };
+
+// Why `context` may not do `action`, in words for the till, or empty: the permission table first
+// (context.user must be allowed to take payments), then options.authorize when set.
+QString saleRefusal(const SaleOptions &options, const SaleContext &context, SaleAction action);
 
 } // namespace kassa::sale

@@ -59,9 +59,7 @@ QString SaleService::newOrderRef(const QString &tillId)
 
 std::unique_ptr<Sale> SaleService::start(const SaleContext &context, const SaleOrder &order, QString *refusal)
 {
-    QString why;
-    if (m_environment.options.authorize)
-        why = m_environment.options.authorize(context, SaleAction::Start);
+    QString why = saleRefusal(m_environment.options, context, SaleAction::Start);
     if (why.isEmpty() && (!order.amount.isValid() || order.amount.minorUnits() <= 0))
         why = tr("Enter an amount above zero.");
     if (!why.isEmpty()) {

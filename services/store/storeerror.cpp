@@ -147,6 +147,8 @@ QString StoreError::kindName(Kind kind)
         return u"invalid data"_s;
     case Kind::Thread:
         return u"wrong thread"_s;
+    case Kind::Refused:
+        return u"refused"_s;
     case Kind::Query:
         return u"query"_s;
     }

@@ -30,7 +30,8 @@ struct [[nodiscard]] StoreError
         Schema,        // the schema is newer than this build, or a migration step failed
         InvalidData,   // a Stripe object the store cannot read (its message names the field)
         Thread,        // the Database was used from a thread other than the one that opened it
-        Query,         // any other SQL error
+        Refused, // the acting user's role may not do this (core/permissions); nothing was read or written
+        Query,   // any other SQL error
     };
 
     Kind kind = Kind::None;

@@ -240,7 +240,8 @@ void TestRefundRequests::managerApprovesAndStripeRefunds()
     QStringList actions;
     for (const auto &entry : entries.value())
         actions << entry.action;
-    QVERIFY2(actions.contains(u"refund.request"_s) && actions.contains(u"refund.approve"_s),
+    QVERIFY2(actions.contains(u"refund.request"_s) && actions.contains(u"refund.approve"_s) &&
+                 actions.contains(u"refund.result"_s),
              qPrintable(actions.join(u", "_s)));
     const auto verified = m_audit->verify();
     QVERIFY(verified.ok());

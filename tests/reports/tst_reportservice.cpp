@@ -29,6 +29,8 @@ using namespace kassa::store::test;
 
 namespace {
 
+const security::ActingUser Manager{3, u"max"_s, Role::Manager, u"till-1"_s};
+
 const QTimeZone Berlin(QByteArrayLiteral("Europe/Berlin"));
 
 // 2026-11-20, a Friday without a clock change: 00:00 CET and the next midnight.
@@ -148,6 +150,7 @@ private slots:
     void initTestCase_data() { addBackendData(); }
     void init();
     void cleanup();
+    void reportsPerRole();
 
     void dayTotals();
     void breakdowns();
@@ -367,10 +370,27 @@ void TestReportService::seedShop()
 
 Report TestReportService::run(const ReportRequest &request)
 {
-    StoreResult<Report> report = ReportService(*m_db).report(request);
+    StoreResult<Report> report = ReportService(*m_db, Manager).report(request);
     if (!report.ok())
         qWarning("report failed: %s", describe(report.error()).constData());
     return report.ok() ? std::move(report).value() : Report();
+}
+
+// Reports are for managers and the owner: a cashier, and nobody, are refused before anything is read.
+void TestReportService::reportsPerRole()
+{
+    const ReportRequest day = ReportRequest::forDay(QDate(2026, 11, 20), Berlin);
+    for (const Role role : AllRoles) {
+        const security::ActingUser user{5, u"someone"_s, role, u"till-1"_s};
+        const StoreResult<Report> report = ReportService(*m_db, user).report(day);
+        QCOMPARE(report.ok(), allows(role, Permission::ViewReports));
+        if (!report.ok())
+            QCOMPARE(report.error().kind, StoreError::Kind::Refused);
+    }
+    QVERIFY(!allows(Role::Cashier, Permission::ViewReports));
+    const StoreResult<Report> nobody = ReportService(*m_db, security::ActingUser{}).report(day);
+    QVERIFY(!nobody.ok());
+    QCOMPARE(nobody.error().kind, StoreError::Kind::Refused);
 }
 
 void TestReportService::dayTotals()
@@ -517,7 +537,7 @@ void TestReportService::shifts()
     m_db->setClock([] { return at(15, 10); });
     const Shift open{.till = u"T2"_s, .cashier = u"ben"_s, .start = at(14)};
     QVERIFY(open.isOpen());
-    StoreResult<Report> report = ReportService(*m_db).shiftReport(open, Berlin);
+    StoreResult<Report> report = ReportService(*m_db, Manager).shiftReport(open, Berlin);
     VERIFY_RESULT(report);
     QCOMPARE(report.value().request.to, at(15, 10));
     QCOMPARE(report.value().generatedAt, at(15, 10));
@@ -534,7 +554,7 @@ void TestReportService::shifts()
 
     Shift closed = open;
     closed.end = at(17);
-    report = ReportService(*m_db).shiftReport(closed, Berlin);
+    report = ReportService(*m_db, Manager).shiftReport(closed, Berlin);
     VERIFY_RESULT(report);
     QCOMPARE(
         describe(report.value().totals),
@@ -623,7 +643,7 @@ void TestReportService::summaryShowsTheFigures()
     seedShop();
     m_db->setClock([] { return at(18); });
     const Shift shift{.till = u"T1"_s, .cashier = u"anna"_s, .start = Day, .end = NextDay};
-    StoreResult<Report> report = ReportService(*m_db).shiftReport(shift, Berlin);
+    StoreResult<Report> report = ReportService(*m_db, Manager).shiftReport(shift, Berlin);
     VERIFY_RESULT(report);
     const QLocale locale(QLocale::English, QLocale::UnitedStates);
     const QString text = ReportSummary::plainText(report.value(), locale, u"End of shift"_s);
@@ -782,7 +802,7 @@ void TestReportService::queriesUseIndexes()
     if (m_fixture->isPostgres())
         QSKIP("EXPLAIN QUERY PLAN is SQLite's");
     seedShop();
-    ReportService service(*m_db);
+    ReportService service(*m_db, Manager);
     const QList<std::pair<QString, QString>> filters{
         {QString(), QString()}, {u"T1"_s, QString()}, {QString(), u"anna"_s}, {u"T1"_s, u"anna"_s}};
     // A full scan reads "SCAN <table>" with no index; SEARCH reads a range of an index.

@@ -3,6 +3,7 @@
 // with its cancel races, the Checkout QR, and the order's payment exactly once through double clicks,
 // lost answers and restarts.
 #include "services/sale/saleservice.h"
+#include "services/security/auditlog.h"
 #include "services/store/outboxrepository.h"
 #include "services/store/paymentrepository.h"
 #include "services/stripe/declinemessages.h"
@@ -30,7 +31,8 @@ using kassa::sale::SaleService;
 
 namespace {
 
-const SaleContext Till{u"till-7"_s, u"Ada"_s};
+const kassa::security::ActingUser Ada{7, u"ada"_s, kassa::Role::Cashier, u"till-7"_s};
+const SaleContext Till{u"till-7"_s, u"Ada"_s, Ada};
 
 SaleOrder order(qint64 amount, const QString &description = u"Coffee beans"_s, const QString &customer = {})
 {
@@ -85,6 +87,7 @@ private slots:
     void restartMidSaleResumes();
     void unknownIsCheckedAgainByItself();
     void permissionSeamRefuses();
+    void nobodyMayNotSell();
 
 private:
     SaleService &service(const SaleOptions &options = fastOptions());
@@ -215,6 +218,18 @@ void TestSale::testCardApproved()
     QCOMPARE(metadata.value(u"kassa_till"_s).toString(), u"till-7"_s);
     QCOMPARE(metadata.value(u"kassa_cashier"_s).toString(), u"Ada"_s);
     QCOMPARE(intentsOfOrder(sale->orderRef()).size(), 1);
+
+    // The audit log has the sale as Ada's, with its outcome and card, and the chain holds.
+    kassa::security::AuditLog audit(*m_fixture->db, u"till-7"_s);
+    const auto entries = audit.latest(0);
+    QVERIFY(entries.ok());
+    QVERIFY(!entries.value().isEmpty());
+    const kassa::security::AuditEntry &last = entries.value().constLast();
+    QCOMPARE(last.action, u"sale.approved"_s);
+    QCOMPARE(last.userName, u"ada"_s);
+    QVERIFY(last.objectIds().contains(result.paymentIntentId));
+    QCOMPARE(last.details().value(u"last4"_s).toString(), u"4242"_s);
+    QVERIFY(audit.verify().value().intact);
 }
 
 void TestSale::testCardDeclined_data()
@@ -587,7 +602,8 @@ void TestSale::permissionSeamRefuses()
         return QString();
     };
     SaleService &gated = service(options);
-    std::unique_ptr<Sale> sale = gated.start(SaleContext{u"till-7"_s, u"Trainee"_s}, order(500));
+    const kassa::security::ActingUser trainee{8, u"tim"_s, kassa::Role::Cashier, u"till-7"_s};
+    std::unique_ptr<Sale> sale = gated.start(SaleContext{u"till-7"_s, u"Trainee"_s, trainee}, order(500));
     QVERIFY(sale);
     QVERIFY(!sale->payWithTestCard(u"pm_card_visa"_s));
     QCOMPARE(sale->lastRefusal(), u"Trainees may not use test cards."_s);
@@ -595,6 +611,21 @@ void TestSale::permissionSeamRefuses()
     QString refusal;
     QVERIFY(!gated.start(Till, order(0), &refusal));
     QVERIFY(!refusal.isEmpty());
+}
+
+// The permission table applies to every entry point: nobody (no log-in) may sell, and a sale opened by
+// a user cannot be cancelled or checked by nobody either.
+void TestSale::nobodyMayNotSell()
+{
+    SaleService &plain = service(fastOptions());
+    QString refusal;
+    QVERIFY(!plain.start(SaleContext{u"till-7"_s, u"Nobody"_s, {}}, order(500), &refusal));
+    QVERIFY2(refusal.contains(u"may not"_s) || refusal.contains(u"log"_s), qPrintable(refusal));
+    for (const kassa::Role role : kassa::AllRoles) {
+        const kassa::security::ActingUser user{9, u"someone"_s, role, u"till-7"_s};
+        std::unique_ptr<Sale> sale = plain.start(SaleContext{u"till-7"_s, u"Someone"_s, user}, order(500));
+        QVERIFY2(sale, "every role may take payments");
+    }
 }
 
 QTEST_MAIN(TestSale)
