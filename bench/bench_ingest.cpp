@@ -7,8 +7,8 @@
 // plain prepared INSERT of the same rows (the payments and charges rows with the same columns and
 // values, the raw JSON included) through QSqlQuery, in transactions of the same size, into a store of
 // the same schema (same indexes and text-search triggers) with the PRAGMAs Database sets (WAL,
-// synchronous=NORMAL). The difference is what the store itself costs: reading the JSON, the
-// never-backwards upsert, the denormalised columns.
+// synchronous=NORMAL, cache_size, temp_store). The difference is what the store itself costs: reading the
+// JSON, the never-backwards upsert, the denormalised columns.
 //
 //   bench_ingest [--objects 100000] [--quick]
 //
@@ -161,7 +161,8 @@ std::optional<Run> insertPlain(const Shop &shop, qint64 objects, int batchSize, 
             return std::nullopt;
         }
         for (const QString &pragma : {u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s,
-                                      u"PRAGMA foreign_keys = ON"_s, u"PRAGMA busy_timeout = 5000"_s}) {
+                                      u"PRAGMA foreign_keys = ON"_s, u"PRAGMA busy_timeout = 5000"_s,
+                                      u"PRAGMA cache_size = -32768"_s, u"PRAGMA temp_store = MEMORY"_s}) {
             QSqlQuery q(db);
             if (!q.exec(pragma)) {
                 fail(u"plain: "_s + q.lastError().text());

@@ -10,9 +10,11 @@
 #include "services/store/transaction.h"
 #include "services/stripe/stripejson.h"
 
+#include <QHash>
 #include <QSqlQuery>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -89,6 +91,28 @@ PaymentRow readRow(const QSqlQuery &q)
     return row;
 }
 
+// The key of a customer look-up in ResolvedText::customers: its SQL and values.
+QString resolvedKey(const QString &customersSql, const QVariantList &values)
+{
+    QStringList parts{customersSql};
+    for (const QVariant &value : values)
+        parts << value.toString();
+    return parts.join(QChar(0x1f));
+}
+
+} // namespace
+
+// What PaymentRepository::probeText() read in full (SQLite): the rows of rare FTS5 MATCH expressions,
+// and the ids of the customers a rare name or email term finds. The page or count query then lists
+// them, rather than asking the index or scanning the customers a second time.
+struct ResolvedText
+{
+    QHash<QString, QList<qint64>> rows;    // by MATCH expression
+    QHash<QString, QStringList> customers; // by resolvedKey()
+};
+
+namespace {
+
 // Builds the WHERE clauses of a filter. SQLite uses the FTS5 index when the schema has it.
 class FilterBuilder
 {
@@ -116,14 +140,17 @@ public:
         if (!filter.cardLast4.isEmpty())
             m_where.add(u"card_last4 = ?"_s, {sql::text(filter.cardLast4)});
         if (!filter.email.trimmed().isEmpty()) {
-            if (const StoreError error = addTerms({u"customer_email"_s}, {filter.email.trimmed()});
-                error.isError())
+            const QStringList terms{filter.email.trimmed()};
+            if (throughCustomers(terms))
+                addCustomerTerms(u"email"_s, u"customer_email"_s, terms);
+            else if (const StoreError error = addTerms({u"customer_email"_s}, terms); error.isError())
                 return error;
         }
         if (!filter.customerName.trimmed().isEmpty()) {
-            if (const StoreError error =
-                    addTerms({u"customer_name"_s}, sql::searchTerms(filter.customerName));
-                error.isError())
+            const QStringList terms = sql::searchTerms(filter.customerName);
+            if (throughCustomers(terms))
+                addCustomerTerms(u"name"_s, u"customer_name"_s, terms);
+            else if (const StoreError error = addTerms({u"customer_name"_s}, terms); error.isError())
                 return error;
         }
         if (!filter.description.trimmed().isEmpty()) {
@@ -165,7 +192,61 @@ public:
         return {};
     }
 
+    // SQLite: the rows of FTS5 MATCH expressions that the caller has read in full already (see
+    // PaymentRepository::probeText()). The conditions then list those rows rather than asking the
+    // index a second time, which costs as much as the first for a rare term.
+    void setResolvedMatches(const ResolvedText *resolved) { m_resolved = resolved; }
+
 private:
+    // SQLite: find the customers first and then their payments along payments_customer, rather than
+    // asking the trigram index, whose lists for the trigrams of an email ("gma", "com", "000") hold
+    // most of the payments. 50,000 customers for a million payments: a scan of the customers' covering
+    // index beats reading those lists. The same rows: payments.customer_email and customer_name are
+    // copies of the customer's (refreshDerived() keeps them in step in the transaction that writes
+    // either, and they are '' without a customer row), and the payment's own column is tested again.
+    // ASCII terms only: LIKE folds ASCII case only, the trigram index all of Unicode.
+    bool throughCustomers(const QStringList &terms) const
+    {
+        return m_db.isSqlite() && !m_scanText && !terms.isEmpty() &&
+               std::all_of(terms.cbegin(), terms.cend(), [](const QString &term) {
+                   return std::all_of(term.cbegin(), term.cend(), [](QChar c) { return c.unicode() < 0x80; });
+               });
+    }
+
+    void addCustomerTerms(const QString &customerColumn, const QString &paymentColumn,
+                          const QStringList &terms)
+    {
+        QStringList inner;
+        QStringList outer;
+        QVariantList innerParams;
+        QVariantList outerParams;
+        for (const QString &term : terms) {
+            inner << u"c.%1 LIKE ? ESCAPE '\\'"_s.arg(customerColumn);
+            innerParams << sql::containsPattern(term);
+            outer << u"%1 LIKE ? ESCAPE '\\'"_s.arg(paymentColumn);
+            outerParams << sql::containsPattern(term);
+        }
+        const QString customers = u"SELECT c.id FROM customers c WHERE "_s + inner.join(u" AND "_s);
+        m_customerQueries.emplaceBack(customers, innerParams);
+        const QString key = resolvedKey(customers, innerParams);
+        if (m_resolved && m_resolved->customers.contains(key)) {
+            const QStringList ids = m_resolved->customers.value(key);
+            QStringList marks;
+            QVariantList params;
+            for (const QString &id : ids) {
+                marks << u"?"_s;
+                params << sql::text(id);
+            }
+            m_where.add(ids.isEmpty() ? u"0 = 1"_s
+                                      : u"(customer_id IN (%1) AND %2)"_s.arg(marks.join(u", "_s),
+                                                                              outer.join(u" AND "_s)),
+                        ids.isEmpty() ? QVariantList() : params + outerParams);
+            return;
+        }
+        m_where.add(u"(customer_id IN (%1) AND %2)"_s.arg(customers, outer.join(u" AND "_s)),
+                    innerParams + outerParams);
+    }
+
     StoreResult<bool> useFts()
     {
         if (!m_db.isSqlite() || m_scanText)
@@ -210,9 +291,22 @@ private:
             parts << u'(' + anyColumn.join(u" OR "_s) + u')';
         }
         if (!phrases.isEmpty()) {
-            parts.prepend(u"row_id IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?)"_s);
-            params->prepend(phrases.join(u" AND "_s));
-            m_ftsMatches << phrases.join(u" AND "_s);
+            const QString expression = phrases.join(u" AND "_s);
+            m_ftsMatches << expression;
+            if (m_resolved && m_resolved->rows.contains(expression)) {
+                // Integers the index gave, written into the statement. row_id counts from 1, so -1 names
+                // no row: an empty list that keeps an OR of the search box a union of index lookups (a
+                // constant false term or IN () makes SQLite scan the table).
+                const QList<qint64> rows = m_resolved->rows.value(expression);
+                QStringList ids;
+                ids.reserve(rows.size());
+                for (const qint64 row : rows)
+                    ids << QString::number(row);
+                parts.prepend(u"row_id IN (%1)"_s.arg(rows.isEmpty() ? u"-1"_s : ids.join(u", "_s)));
+            } else {
+                parts.prepend(u"row_id IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?)"_s);
+                params->prepend(expression);
+            }
         }
         *clause = parts.isEmpty() ? QString() : u'(' + parts.join(u" AND "_s) + u')';
         return {};
@@ -238,12 +332,17 @@ private:
 public:
     // The FTS5 MATCH expressions the filter uses (SQLite), one per searched field.
     const QStringList &ftsMatches() const { return m_ftsMatches; }
+    // The customer look-ups (SELECT c.id FROM customers c WHERE ...) with their values, one per field
+    // resolved through the customers.
+    const QList<std::pair<QString, QVariantList>> &customerQueries() const { return m_customerQueries; }
 
 private:
     Database &m_db;
     sql::Where &m_where;
     bool m_scanText = false;
     QStringList m_ftsMatches;
+    QList<std::pair<QString, QVariantList>> m_customerQueries;
+    const ResolvedText *m_resolved = nullptr;
     std::optional<bool> m_fts;
 };
 
@@ -442,17 +541,20 @@ StoreResult<bool> PaymentRepository::holdsNewerThan(const QString &id, const Obj
 }
 
 StoreError PaymentRepository::pageQuery(const PaymentFilter &filter, const PageRequest &request,
-                                        QString *sqlText, QVariantList *params)
+                                        QString *sqlText, QVariantList *params, const ResolvedText *resolved,
+                                        bool walkAmount)
 {
     sql::Where where;
     FilterBuilder builder(m_db, where);
+    builder.setResolvedMatches(resolved);
     if (const StoreError error = builder.build(filter); error.isError())
         return error;
     const QString column = request.sort == SortKey::Amount ? u"amount"_s : u"created"_s;
     sql::addKeyset(where, column, request);
     *params = where.params;
-    *sqlText = u"SELECT %1 FROM payments"_s.arg(SelectColumns) + where.sql() +
-               sql::orderAndLimit(column, request, *params);
+    *sqlText = u"SELECT %1 FROM payments%2"_s.arg(SelectColumns,
+                                                  walkAmount ? u" INDEXED BY payments_amount"_s : QString()) +
+               where.sql() + sql::orderAndLimit(column, request, *params);
     return {};
 }
 
@@ -484,11 +586,16 @@ StoreResult<Page<PaymentRow>> PaymentRepository::page(const PaymentFilter &filte
     // then fast because the word is rare. Both passes give the same rows: on SQLite the first pass
     // runs only for ASCII terms, which LIKE and the trigram index match alike.
     const QStringList terms = textTerms(filter);
-    if (!terms.isEmpty() && (m_db.isPostgres() || std::all_of(terms.cbegin(), terms.cend(), isAscii))) {
-        const StoreResult<bool> common = isCommonText(filter);
-        if (!common.ok())
-            return common.error();
-        if (common.value()) {
+    ResolvedText resolved;
+    if (!terms.isEmpty()) {
+        bool common = true;
+        if (m_db.isSqlite()) {
+            const StoreResult<bool> probed = probeText(filter, &resolved);
+            if (!probed.ok())
+                return probed.error();
+            common = probed.value();
+        }
+        if (common && (m_db.isPostgres() || std::all_of(terms.cbegin(), terms.cend(), isAscii))) {
             QString recentSql;
             QVariantList recentParams;
             if (const StoreError error = recentPageQuery(filter, request, &recentSql, &recentParams);
@@ -517,36 +624,115 @@ StoreResult<Page<PaymentRow>> PaymentRepository::page(const PaymentFilter &filte
                   sql::orderAndLimit(column, request, params);
         return readPage(sqlText, params, request);
     }
-    if (const StoreError error = pageQuery(filter, request, &sqlText, &params); error.isError())
+    bool walkAmount = false;
+    if (m_db.isSqlite() && request.sort == SortKey::Amount && terms.isEmpty() && filter.id.isEmpty() &&
+        !filter.isEmpty()) {
+        const StoreResult<bool> walk = walksAmountIndex(filter, request);
+        if (!walk.ok())
+            return walk.error();
+        walkAmount = walk.value();
+    }
+    if (const StoreError error = pageQuery(filter, request, &sqlText, &params, &resolved, walkAmount);
+        error.isError())
         return error;
     return readPage(sqlText, params, request);
 }
 
-StoreResult<bool> PaymentRepository::isCommonText(const PaymentFilter &filter)
+StoreResult<bool> PaymentRepository::walksAmountIndex(const PaymentFilter &filter, const PageRequest &request)
+{
+    // Sorted by amount with filters that an index narrows (a status and dates: payments_status), SQLite
+    // reads every row of that range and sorts them: thousands of rows for a page of fifty when the
+    // range is big (a common status over a week). Walking payments_amount and testing each row reads
+    // about page × all ÷ matching rows instead. That is fewer when the matches outnumber
+    // sqrt(page × all), which counting them up to that number tells (along the filter's index, which
+    // for status and dates covers the count).
+    const StoreResult<QVariant> all = m_db.queryValue(u"SELECT COALESCE(MAX(row_id), 0) FROM payments"_s);
+    if (!all.ok())
+        return all.error();
+    const qint64 threshold =
+        qint64(std::sqrt(double(sql::limitOf(request) + 1) * double(all.value().toLongLong())));
+    sql::Where where;
+    FilterBuilder builder(m_db, where);
+    if (const StoreError error = builder.build(filter); error.isError())
+        return error;
+    QVariantList params = where.params;
+    params << threshold;
+    const StoreResult<QVariant> n = m_db.queryValue(
+        u"SELECT COUNT(*) FROM (SELECT 1 FROM payments%1 LIMIT ?) AS found"_s.arg(where.sql()), params);
+    if (!n.ok())
+        return n.error();
+    return n.value().toLongLong() >= threshold;
+}
+
+StoreResult<bool> PaymentRepository::probeText(const PaymentFilter &filter, ResolvedText *resolved)
 {
     // SQLite: ask the text index for a few hundred matches, which it gives fast whether the words are
-    // rare or common. Fewer than that: the index path reads them all at little cost. PostgreSQL has no
-    // such cheap probe (a bitmap scan builds all of its bitmap first), so there the recent-rows pass is
-    // always the first try: a bounded read of the newest rows.
+    // rare or common. Fewer than that are all of them: kept in `resolved`, so that the page or count
+    // lists those rows instead of asking the index again (for a rare term that read is the whole cost
+    // of the search). The customers a name or email resolves to likewise: their payments, up to as
+    // many, counted along payments_customer. PostgreSQL has no such cheap probe (a bitmap scan builds
+    // all of its bitmap first), so there the recent-rows pass is always the first try.
     if (!m_db.isSqlite())
         return true;
     sql::Where where;
     FilterBuilder builder(m_db, where);
     if (const StoreError error = builder.build(filter); error.isError())
         return error;
-    if (builder.ftsMatches().isEmpty())
+    if (builder.ftsMatches().isEmpty() && builder.customerQueries().isEmpty())
         return true; // no text index (or terms too short): the fallback scans, the window is cheaper
     constexpr qint64 CommonMatches = 400;
+    bool common = true;
     for (const QString &match : builder.ftsMatches()) {
+        QList<qint64> rows;
+        const StoreError error =
+            m_db.query(u"SELECT rowid FROM payments_fts WHERE payments_fts MATCH ? LIMIT ?"_s,
+                       {match, CommonMatches}, [&rows](const QSqlQuery &row) {
+                           rows.append(row.value(0).toLongLong());
+                           return true;
+                       });
+        if (error.isError())
+            return error;
+        if (rows.size() < CommonMatches) {
+            resolved->rows.insert(match, rows);
+            common = false;
+        }
+    }
+    constexpr qint64 CommonCustomers = 200;
+    for (const auto &[customers, values] : builder.customerQueries()) {
+        QStringList ids;
+        QVariantList params = values;
+        params << CommonCustomers;
+        const StoreError error = m_db.query(customers + u" LIMIT ?"_s, params, [&ids](const QSqlQuery &row) {
+            ids << row.value(0).toString();
+            return true;
+        });
+        if (error.isError())
+            return error;
+        if (ids.size() >= CommonCustomers)
+            continue; // many customers: many payments, the page query asks the customers itself
+        resolved->customers.insert(resolvedKey(customers, values), ids);
+        if (ids.isEmpty()) {
+            common = false;
+            continue;
+        }
+        // Their payments, up to CommonMatches, along the covering index payments_customer.
+        QStringList marks;
+        QVariantList customerParams;
+        for (const QString &id : std::as_const(ids)) {
+            marks << u"?"_s;
+            customerParams << sql::text(id);
+        }
+        customerParams << CommonMatches;
         const StoreResult<QVariant> n = m_db.queryValue(
-            u"SELECT COUNT(*) FROM (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ? LIMIT ?)"_s,
-            {match, CommonMatches});
+            u"SELECT COUNT(*) FROM (SELECT 1 FROM payments WHERE customer_id IN (%1) LIMIT ?) AS found"_s.arg(
+                marks.join(u", "_s)),
+            customerParams);
         if (!n.ok())
             return n.error();
         if (n.value().toLongLong() < CommonMatches)
-            return false;
+            common = false;
     }
-    return true;
+    return common;
 }
 
 StoreError PaymentRepository::recentPageQuery(const PaymentFilter &filter, const PageRequest &request,
@@ -595,8 +781,14 @@ StoreResult<Page<PaymentRow>> PaymentRepository::readPage(const QString &sqlText
 
 StoreResult<qint64> PaymentRepository::count(const PaymentFilter &filter)
 {
+    ResolvedText resolved;
+    if (!textTerms(filter).isEmpty()) {
+        if (const StoreResult<bool> probed = probeText(filter, &resolved); !probed.ok())
+            return probed.error();
+    }
     sql::Where where;
     FilterBuilder builder(m_db, where);
+    builder.setResolvedMatches(&resolved);
     if (const StoreError error = builder.build(filter); error.isError())
         return error;
     const StoreResult<QVariant> n =
@@ -604,6 +796,40 @@ StoreResult<qint64> PaymentRepository::count(const PaymentFilter &filter)
     if (!n.ok())
         return n.error();
     return n.value().toLongLong();
+}
+
+StoreResult<BoundedCount> PaymentRepository::countUpTo(const PaymentFilter &filter, qint64 cap)
+{
+    cap = std::max<qint64>(cap, 1);
+    ResolvedText resolved;
+    if (!textTerms(filter).isEmpty()) {
+        if (const StoreResult<bool> probed = probeText(filter, &resolved); !probed.ok())
+            return probed.error();
+    }
+    sql::Where where;
+    FilterBuilder builder(m_db, where);
+    builder.setResolvedMatches(&resolved);
+    if (const StoreError error = builder.build(filter); error.isError())
+        return error;
+    QString sqlText;
+    QVariantList params;
+    if (builder.ftsMatches().size() == 1 && where.clauses.size() == 1 && where.params.size() == 1 &&
+        !resolved.rows.contains(builder.ftsMatches().constFirst())) {
+        // Nothing but one common text field: count in the text index itself, which stops at the cap.
+        // (An IN (SELECT ... MATCH) condition would first collect every match.)
+        sqlText =
+            u"SELECT COUNT(*) FROM (SELECT 1 FROM payments_fts WHERE payments_fts MATCH ? LIMIT ?) AS found"_s;
+        params = {builder.ftsMatches().constFirst(), cap + 1};
+    } else {
+        sqlText = u"SELECT COUNT(*) FROM (SELECT 1 FROM payments%1 LIMIT ?) AS found"_s.arg(where.sql());
+        params = where.params;
+        params << cap + 1;
+    }
+    const StoreResult<QVariant> n = m_db.queryValue(sqlText, params);
+    if (!n.ok())
+        return n.error();
+    const qint64 found = n.value().toLongLong();
+    return BoundedCount{std::min(found, cap), found <= cap};
 }
 
 } // namespace kassa::store

@@ -19,6 +19,15 @@
 namespace kassa::store {
 
 class Database;
+struct ResolvedText;
+
+// A count that may stop early (PaymentRepository::countUpTo): `value` payments exactly, or, when
+// `exact` is false, at least `value`.
+struct BoundedCount
+{
+    qint64 value = 0;
+    bool exact = true;
+};
 
 // Payments (Stripe PaymentIntents): written from Stripe JSON, never moving backwards (see
 // ObjectVersion), listed page by page by key and searched with indexes, for a million rows and more.
@@ -68,7 +77,14 @@ public:
     // One page of the payments that `filter` covers, sorted by request.sort (created or amount, then
     // id) in request.order, starting after request.after.
     StoreResult<Page<PaymentRow>> page(const PaymentFilter &filter, const PageRequest &request);
+    // The exact number of payments `filter` covers. On SQLite it reads an index entry per payment (a
+    // million payments: tens of milliseconds; a common text term: hundreds), so a list that only shows
+    // "how many" uses countUpTo(). Exports, reports and tests that need the figure use this.
     StoreResult<qint64> count(const PaymentFilter &filter);
+    // How many payments `filter` covers, counted up to `cap` and no further: exact when below it,
+    // else "cap or more" (BoundedCount::exact false, value == cap), for a console's "10,000+". Its cost
+    // is bounded by the cap, not by the store's size.
+    StoreResult<BoundedCount> countUpTo(const PaymentFilter &filter, qint64 cap);
     // SQLite only (a diagnostic for tests and benchmarks): EXPLAIN QUERY PLAN of what page() runs, one
     // line per step ("SEARCH payments USING INDEX payments_status (status=? AND created<?)").
     StoreResult<QString> explain(const PaymentFilter &filter, const PageRequest &request);
@@ -80,10 +96,12 @@ public:
 private:
     StoreResult<UpsertOutcome> write(const QJsonObject &json, qint64 observedAt);
     StoreError pageQuery(const PaymentFilter &filter, const PageRequest &request, QString *sqlText,
-                         QVariantList *params);
+                         QVariantList *params, const ResolvedText *resolved = nullptr,
+                         bool walkAmount = false);
     StoreError recentPageQuery(const PaymentFilter &filter, const PageRequest &request, QString *sqlText,
                                QVariantList *params);
-    StoreResult<bool> isCommonText(const PaymentFilter &filter);
+    StoreResult<bool> walksAmountIndex(const PaymentFilter &filter, const PageRequest &request);
+    StoreResult<bool> probeText(const PaymentFilter &filter, ResolvedText *resolved);
     StoreResult<Page<PaymentRow>> readPage(const QString &sqlText, const QVariantList &params,
                                            const PageRequest &request);
     Database &m_db;

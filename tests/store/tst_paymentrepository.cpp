@@ -50,6 +50,7 @@ private slots:
     void textIndexFollowsUpdates();
     void searchesUseIndexes_data();
     void searchesUseIndexes();
+    void commonAndRareTerms();
 
 private:
     void seedSearchData();
@@ -413,6 +414,9 @@ void TestPaymentRepository::keysetPaging_data()
     QTest::newRow("amount, largest first") << SortKey::Amount << Qt::DescendingOrder << 333 << false;
     QTest::newRow("amount, smallest first") << SortKey::Amount << Qt::AscendingOrder << 1 << false;
     QTest::newRow("status filter, newest first") << SortKey::Created << Qt::DescendingOrder << 61 << true;
+    // Most rows match: SQLite walks payments_amount rather than sorting the status's rows.
+    QTest::newRow("status filter, largest first") << SortKey::Amount << Qt::DescendingOrder << 59 << true;
+    QTest::newRow("status filter, smallest first") << SortKey::Amount << Qt::AscendingOrder << 43 << true;
 }
 
 void TestPaymentRepository::keysetPaging()
@@ -704,6 +708,17 @@ void TestPaymentRepository::search()
 
     QCOMPARE(ids(filter), expected);
     QCOMPARE(PaymentRepository(*m_db).count(filter).valueOr(-1), expected.size());
+    // Counted up to a cap: exact below it, "cap or more" at it.
+    const StoreResult<BoundedCount> upTo = PaymentRepository(*m_db).countUpTo(filter, 100);
+    VERIFY_RESULT(upTo);
+    QCOMPARE(upTo.value().value, expected.size());
+    QVERIFY(upTo.value().exact);
+    if (expected.size() > 1) {
+        const StoreResult<BoundedCount> capped = PaymentRepository(*m_db).countUpTo(filter, 1);
+        VERIFY_RESULT(capped);
+        QCOMPARE(capped.value().value, 1);
+        QVERIFY(!capped.value().exact);
+    }
     // Oldest first: the same set, reversed.
     QStringList reversed = expected;
     std::reverse(reversed.begin(), reversed.end());
@@ -759,7 +774,9 @@ void TestPaymentRepository::searchesUseIndexes_data()
     QTest::newRow("cashier") << u"cashier"_s << u"SEARCH payments USING INDEX payments_cashier"_s;
     QTest::newRow("customer") << u"customer"_s << u"SEARCH payments USING INDEX payments_customer"_s;
     QTest::newRow("date range") << u"dates"_s << u"SEARCH payments USING INDEX payments_created"_s;
-    QTest::newRow("email") << u"email"_s << u"VIRTUAL TABLE INDEX"_s;
+    // Through the customers, then their payments by customer.
+    QTest::newRow("email") << u"email"_s << u"SEARCH payments USING INDEX payments_customer"_s;
+    QTest::newRow("customer name") << u"name"_s << u"SEARCH payments USING INDEX payments_customer"_s;
     QTest::newRow("description") << u"description"_s << u"VIRTUAL TABLE INDEX"_s;
     QTest::newRow("text") << u"text"_s << u"VIRTUAL TABLE INDEX"_s;
     QTest::newRow("order ref") << u"orderRef"_s << u"SEARCH payments USING INDEX payments_order_ref"_s;
@@ -793,6 +810,8 @@ void TestPaymentRepository::searchesUseIndexes()
         filter.createdTo = 1'700'000'500;
     } else if (kind == u"email"_s)
         filter.email = u"example.com"_s;
+    else if (kind == u"name"_s)
+        filter.customerName = u"jenny"_s;
     else if (kind == u"description"_s)
         filter.description = u"espresso"_s;
     else if (kind == u"text"_s)
@@ -811,8 +830,8 @@ void TestPaymentRepository::searchesUseIndexes()
             QVERIFY2(!(line.startsWith(u"SCAN payments"_s) && !line.contains(u"INDEX"_s)),
                      qPrintable(plan.value()));
         // Filters that an index orders need no sort of their own (which would read every match).
-        if (kind != u"id"_s && kind != u"email"_s && kind != u"description"_s && kind != u"text"_s &&
-            kind != u"orderRef"_s)
+        if (kind != u"id"_s && kind != u"email"_s && kind != u"name"_s && kind != u"description"_s &&
+            kind != u"text"_s && kind != u"orderRef"_s)
             QVERIFY2(!plan.value().contains(u"TEMP B-TREE FOR ORDER BY"_s), qPrintable(plan.value()));
         return;
     }
@@ -842,6 +861,75 @@ void TestPaymentRepository::searchesUseIndexes()
     VERIFY_STORE(m_db->execDirect(u"SET enable_seqscan = on"_s));
     QCOMPARE(sequentialAfter - sequentialBefore, 0);
     QVERIFY(indexedAfter > indexedBefore);
+}
+
+void TestPaymentRepository::commonAndRareTerms()
+{
+    // Enough matches that the text index probe calls a term common (the recent-rows pass and, for a
+    // count, the index's own count that stops at the cap), next to rare ones (rows listed from the
+    // probe) and customers found first: every path gives the same rows as the plain condition.
+    constexpr int Croissants = 450;
+    QList<QJsonObject> objects;
+    for (int i = 0; i < Croissants + 30; ++i) {
+        const bool croissant = i < Croissants;
+        objects << paymentIntent({.id = u"pi_%1"_s.arg(i, 4, 10, QLatin1Char('0')),
+                                  .amount = 100 + i,
+                                  .created = 1'700'000'000 + i,
+                                  .customer = i % 3 == 0 ? u"cus_jenny"_s : u"cus_max"_s,
+                                  .description = croissant ? u"Croissant"_s : u"Bagel no. %1"_s.arg(i),
+                                  .orderRef = u"ORD-%1"_s.arg(i)});
+    }
+    PaymentRepository payments(*m_db);
+    VERIFY_RESULT(payments.upsertMany(objects, 10));
+    CustomerRepository customers(*m_db);
+    VERIFY_RESULT(customers.upsert(customer(u"cus_jenny"_s, u"Jenny Rosen"_s, u"jenny@example.com"_s), 10));
+    VERIFY_RESULT(customers.upsert(customer(u"cus_max"_s, u"Max Mustermann"_s, u"max@example.org"_s), 10));
+
+    PaymentFilter croissant;
+    croissant.description = u"croissant"_s;
+    QCOMPARE(payments.count(croissant).valueOr(-1), Croissants);
+    StoreResult<BoundedCount> n = payments.countUpTo(croissant, 10'000);
+    VERIFY_RESULT(n);
+    QCOMPARE(n.value().value, Croissants);
+    QVERIFY(n.value().exact);
+    n = payments.countUpTo(croissant, 100);
+    VERIFY_RESULT(n);
+    QCOMPARE(n.value().value, 100);
+    QVERIFY(!n.value().exact);
+    n = payments.countUpTo({}, 1000);
+    VERIFY_RESULT(n);
+    QCOMPARE(n.value().value, Croissants + 30);
+    QVERIFY(n.value().exact);
+
+    // The oldest croissants: the newest rows hold none, the text index gives them.
+    croissant.createdTo = 1'700'000'003;
+    QCOMPARE(ids(croissant), (QStringList{u"pi_0002"_s, u"pi_0001"_s, u"pi_0000"_s}));
+    QCOMPARE(payments.countUpTo(croissant, 2).valueOr({}).value, 2);
+
+    PaymentFilter bagel;
+    bagel.description = u"bagel no. 47"_s;
+    QCOMPARE(ids(bagel), (QStringList{u"pi_0479"_s, u"pi_0478"_s, u"pi_0477"_s, u"pi_0476"_s, u"pi_0475"_s,
+                                      u"pi_0474"_s, u"pi_0473"_s, u"pi_0472"_s, u"pi_0471"_s, u"pi_0470"_s}));
+    PaymentFilter nothing;
+    nothing.text = u"no such thing"_s;
+    QCOMPARE(ids(nothing), QStringList());
+    QCOMPARE(payments.count(nothing).valueOr(-1), 0);
+
+    // A third of the payments are Jenny's: common through the customers.
+    PaymentFilter jenny;
+    jenny.email = u"JENNY@example"_s;
+    QCOMPARE(payments.count(jenny).valueOr(-1), (Croissants + 30) / 3);
+    jenny.amountMax = 105;
+    QCOMPARE(ids(jenny), (QStringList{u"pi_0003"_s, u"pi_0000"_s}));
+    PaymentFilter max;
+    max.customerName = u"mustermann max"_s;
+    max.createdFrom = 1'700'000'476;
+    QCOMPARE(ids(max), (QStringList{u"pi_0479"_s, u"pi_0478"_s, u"pi_0476"_s}));
+    QCOMPARE(payments.countUpTo(max, 10).valueOr({}).value, 3);
+    PaymentFilter nobody;
+    nobody.customerName = u"nobody"_s;
+    QCOMPARE(ids(nobody), QStringList());
+    QCOMPARE(payments.count(nobody).valueOr(-1), 0);
 }
 
 QTEST_GUILESS_MAIN(TestPaymentRepository)
