@@ -2,6 +2,7 @@
 #pragma once
 
 #include "services/store/outboxentry.h"
+#include "services/store/storeerror.h"
 #include "services/stripe/striperequest.h"
 #include "services/stripe/striperesponse.h"
 
