@@ -4,6 +4,7 @@
 #include "services/store/database.h"
 #include "services/store/sqlsupport.h"
 #include "services/store/transaction.h"
+#include "services/stripe/stripejson.h"
 
 #include <QSqlQuery>
 
@@ -65,7 +66,7 @@ StoreResult<bool> EventRepository::enqueue(const InboxEvent &event)
                       u"?, ?, ?, ?, ?) "
                       "ON CONFLICT (id) DO NOTHING"_s,
                       {sql::text(event.id), sql::text(event.type), event.created, sql::text(event.source),
-                       sql::text(QString::fromUtf8(event.payload)),
+                       sql::text(QString::fromUtf8(stripe::StripeJson::blankClientSecrets(event.payload))),
                        event.receivedAt > 0 ? event.receivedAt : m_db.now()});
         if (!inserted.ok())
             return inserted.error();

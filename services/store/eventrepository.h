@@ -18,7 +18,7 @@ struct InboxEvent
     QString type;
     qint64 created = 0;    // the event's created, Unix seconds
     QString source;        // "webhook", "poller", ...
-    QByteArray payload;    // the event JSON as received (UTF-8)
+    QByteArray payload;    // the event JSON as received (UTF-8); stored with client secrets blanked
     qint64 receivedAt = 0; // local clock
 
     friend bool operator==(const InboxEvent &, const InboxEvent &) = default;

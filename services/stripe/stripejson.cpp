@@ -225,4 +225,32 @@ QJsonObject StripeJson::withoutClientSecret(QJsonObject object)
     return object;
 }
 
+QByteArray StripeJson::blankClientSecrets(QByteArray json)
+{
+    static const QByteArray Key = QByteArrayLiteral("\"client_secret\"");
+    qsizetype at = json.indexOf(Key);
+    while (at >= 0) {
+        qsizetype i = at + Key.size();
+        while (i < json.size() &&
+               (json.at(i) == ' ' || json.at(i) == '\n' || json.at(i) == '\r' || json.at(i) == '\t'))
+            ++i;
+        if (i < json.size() && json.at(i) == ':') {
+            ++i;
+            while (i < json.size() &&
+                   (json.at(i) == ' ' || json.at(i) == '\n' || json.at(i) == '\r' || json.at(i) == '\t'))
+                ++i;
+            if (i < json.size() && json.at(i) == '"') {
+                // A client secret has no escapes ("pi_..._secret_..."); stop at a backslash to stay safe.
+                qsizetype end = i + 1;
+                while (end < json.size() && json.at(end) != '"' && json.at(end) != '\\')
+                    ++end;
+                if (end < json.size() && json.at(end) == '"')
+                    json.remove(i + 1, end - i - 1);
+            }
+        }
+        at = json.indexOf(Key, at + Key.size());
+    }
+    return json;
+}
+
 } // namespace kassa::stripe

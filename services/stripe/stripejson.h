@@ -22,6 +22,9 @@ public:
     // customer's browser would use, which Stripe says must not be stored, logged or shown to anyone else.
     // A till has no use for it, so nothing Kassa stores or prints keeps it.
     static QJsonObject withoutClientSecret(QJsonObject object);
+    // The same for JSON text that is kept byte for byte (an event as received): every "client_secret"
+    // string value, at any depth, becomes "". Cheaper than parsing and writing the JSON again.
+    static QByteArray blankClientSecrets(QByteArray json);
 
     static bool parse(const QJsonObject &json, Payment *out, QString *error);
     static bool parse(const QJsonObject &json, Charge *out, QString *error);

@@ -99,18 +99,6 @@ bool secretServiceRunning()
            bus.interface()->isServiceRegistered(u"org.freedesktop.secrets"_s).value();
 }
 
-QString postgresUrl(const DatabaseConfig &config)
-{
-    QString url = u"postgresql://"_s;
-    if (!config.user.isEmpty())
-        url += QString::fromLatin1(QUrl::toPercentEncoding(config.user)) + u'@';
-    url += QString::fromLatin1(QUrl::toPercentEncoding(config.host));
-    if (config.port > 0)
-        url += u':' + QString::number(config.port);
-    url += u'/' + QString::fromLatin1(QUrl::toPercentEncoding(config.databaseName));
-    return url;
-}
-
 // The test's own Luhn check: the product's is what is under test.
 bool luhn(const QString &digits)
 {
@@ -196,6 +184,9 @@ public:
         static const QRegularExpression AnyWebhookSecret(u"whsec_[A-Za-z0-9+/=_-]{8,}"_s);
         each(AnyKey, u"a Stripe key"_s);
         each(AnyWebhookSecret, u"a webhook secret"_s);
+        // A PaymentIntent's or SetupIntent's client_secret: Stripe says never to store or log it.
+        static const QRegularExpression AnyClientSecret(u"(?:pi|seti)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+"_s);
+        each(AnyClientSecret, u"a client_secret"_s);
         // The test card numbers anywhere, even glued to other text, plain or in groups of four.
         for (const QString &number : TestCardNumbers) {
             for (const QChar separator : {u' ', u'-'}) {

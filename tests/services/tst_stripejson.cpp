@@ -84,6 +84,7 @@ class TestStripeJson : public QObject
 
 private slots:
     void initTestCase();
+    void clientSecretsAreLeftOut();
 
     void fixtureParses_data();
     void fixtureParses();
@@ -729,6 +730,39 @@ void TestStripeJson::nullsWhereObjectsExpected()
         QVERIFY(StripeJson::parse(json, &c, &error));
         QCOMPARE(c.outcome, Charge::Outcome{});
     }
+}
+
+// Stripe says a client_secret must never be stored or logged: the store and kassa-cli drop it from
+// objects, and blank it in JSON kept byte for byte, at any depth and however the JSON is spaced.
+void TestStripeJson::clientSecretsAreLeftOut()
+{
+    const QJsonObject pi{
+        {u"id"_s, u"pi_1"_s}, {u"client_secret"_s, u"pi_1_secret_abc"_s}, {u"amount"_s, 100}};
+    const QJsonObject without = kassa::stripe::StripeJson::withoutClientSecret(pi);
+    QVERIFY(!without.contains(u"client_secret"_s));
+    QCOMPARE(without.value(u"amount"_s).toInteger(), 100);
+
+    const QByteArray event =
+        R"({"id":"evt_1","data":{"object":{"id":"pi_1","client_secret":"pi_1_secret_abc",)"
+        R"("latest_charge":{"id":"ch_1"},"setup":{"client_secret" :  "seti_2_secret_xyz"}}}})";
+    const QByteArray blanked = kassa::stripe::StripeJson::blankClientSecrets(event);
+    QVERIFY2(!blanked.contains("_secret_"), blanked.constData());
+    const QJsonObject parsed = QJsonDocument::fromJson(blanked).object();
+    QCOMPARE(
+        parsed.value(u"data"_s).toObject().value(u"object"_s).toObject().value(u"client_secret"_s).toString(),
+        QString());
+    QCOMPARE(parsed.value(u"data"_s)
+                 .toObject()
+                 .value(u"object"_s)
+                 .toObject()
+                 .value(u"latest_charge"_s)
+                 .toObject()
+                 .value(u"id"_s)
+                 .toString(),
+             u"ch_1"_s);
+    // Nothing else changes; null and missing secrets are left as they are.
+    const QByteArray plain = R"({"id":"pi_2","client_secret":null,"description":"client_secret"})";
+    QCOMPARE(kassa::stripe::StripeJson::blankClientSecrets(plain), plain);
 }
 
 QTEST_GUILESS_MAIN(TestStripeJson)
