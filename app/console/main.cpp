@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLoggingCategory>
 
 #include <cstdio>
 
@@ -41,8 +42,14 @@ int main(int argc, char *argv[])
         u"Save the log-in screen and, in demo mode, a manager's main window as login.png and "
         "main.png in DIR, then quit."_s,
         u"DIR"_s);
-    parser.addOptions({demo, dataDir, database, profile, screenshot});
+    const QCommandLineOption verbose(
+        u"verbose"_s, u"Log each Stripe request (method, path, status, Request-Id; never keys)."_s);
+    parser.addOptions({demo, dataDir, database, profile, screenshot, verbose});
     parser.process(app);
+    // A request line per call (and the simulator's own, in demo mode) is for whoever debugs, not for the
+    // terminal the console was started from; warnings still show.
+    QLoggingCategory::setFilterRules(parser.isSet(verbose) ? u"kassa.*=true"_s
+                                                           : u"kassa.*.debug=false\nkassa.*.info=false"_s);
     if (parser.isSet(demo) && parser.isSet(database)) {
         fputs("kassa: --demo keeps its own store; it does not take --database\n", stderr);
         return 2;

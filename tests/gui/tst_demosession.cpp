@@ -11,6 +11,8 @@
 #include "services/store/database.h"
 #include "services/store/paymentrepository.h"
 #include "services/store/refundrequestrepository.h"
+#include "services/store/syncstaterepository.h"
+#include "services/sync/eventpoller.h"
 #include "sim/simulator.h"
 
 #include <QDir>
@@ -62,6 +64,12 @@ void TestDemoSession::producesTheDemoShop()
     QVERIFY(oldest.ok() && newest.ok());
     const qint64 span = newest.value().rows.constFirst().created - oldest.value().rows.constFirst().created;
     QVERIFY2(span > 80 * 24 * 3600 && span <= 91 * 24 * 3600, qPrintable(QString::number(span)));
+
+    // The events poller starts where the backfill began, not 30 days back.
+    const auto watermark = store::SyncStateRepository(demo.database())
+                               .integer(QString::fromLatin1(sync::EventPoller::WatermarkKey));
+    QVERIFY(watermark.ok() && watermark.value().has_value());
+    QVERIFY(*watermark.value() >= newest.value().rows.constFirst().created);
 
     // Customers with saved cards.
     QVERIFY(store::CustomerRepository(demo.database()).count(QString()).valueOr(0) >= 8);

@@ -8,8 +8,10 @@
 #include "services/store/database.h"
 #include "services/store/migrations.h"
 #include "services/store/paymentrepository.h"
+#include "services/store/syncstaterepository.h"
 #include "services/stripe/stripeclient.h"
 #include "services/sync/backfill.h"
+#include "services/sync/eventpoller.h"
 #include "services/sync/outbox.h"
 #include "sim/simulator.h"
 
@@ -130,6 +132,7 @@ void DemoSession::start()
     m_refunds = std::make_unique<refunds::RefundRequestService>(*m_db, *m_outbox, *m_audit);
 
     emit progress(u"Copying the shop's payments into the store"_s);
+    m_backfillStartedAt = m_db->now();
     m_backfill = std::make_unique<sync::Backfill>(*m_db, *m_client);
     connect(m_backfill.get(), &sync::Backfill::progress, this,
             [this](const QString &, qint64 done, qint64 total) {
@@ -145,6 +148,12 @@ void DemoSession::onBackfillFinished(bool ok, const QString &error)
 {
     if (!ok)
         return fail(u"the backfill from the simulator failed: "_s + error);
+    // The store holds everything up to the backfill's start, so the events poller begins there (with its
+    // overlap) instead of re-reading the simulator's 30 days of events and re-fetching their objects.
+    if (const store::StoreError saved = store::SyncStateRepository(*m_db).setInteger(
+            QString::fromLatin1(sync::EventPoller::WatermarkKey), m_backfillStartedAt);
+        saved.isError())
+        return fail(u"cannot save the events watermark: "_s + saved.toString());
     emit progress(u"Adding the demo users"_s);
     // Three PBKDF2 hashes: on a worker thread, so that the splash screen keeps painting.
     using Added = std::pair<QList<security::ActingUser>, QString>;

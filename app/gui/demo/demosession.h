@@ -115,6 +115,7 @@ private:
     std::unique_ptr<sync::Outbox> m_outbox;
     std::unique_ptr<security::AuditLog> m_audit;
     std::unique_ptr<refunds::RefundRequestService> m_refunds;
+    qint64 m_backfillStartedAt = 0;
     QString m_requestId;
     QString m_requestPaymentId;
     bool m_ready = false;

@@ -67,6 +67,13 @@ LoginScreen::LoginScreen(const ConsoleContext &context, QWidget *parent)
     m_tileLayout->setContentsMargins(0, 0, 0, 0);
     m_tileLayout->setSpacing(10);
     m_tileGroup->setExclusive(true);
+    // The chosen tile must be obvious from across the counter, not a subtle sunken frame.
+    m_tiles->setStyleSheet(
+        u"QToolButton { border: 1px solid palette(mid); border-radius: 6px; "
+        "background: palette(button); padding: 6px; }"
+        "QToolButton:checked { background: palette(highlight); color: palette(highlighted-text); "
+        "border: 2px solid palette(dark); font-weight: bold; }"
+        "QToolButton:focus { border: 2px solid palette(highlight); }"_s);
     layout->addWidget(m_tiles);
 
     m_pin->setObjectName(u"pinField"_s);
@@ -158,6 +165,7 @@ bool LoginScreen::reloadUsers()
         tile->setText(display + u'\n' + roleTitle(user.role));
         tile->setAccessibleName(u"Log in as %1, %2"_s.arg(display, roleName(user.role)));
         tile->setProperty("userName", user.name);
+        tile->setProperty("displayName", display);
         tile->setMinimumSize(120, 80);
         tile->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
         QFont font = tile->font();
@@ -186,6 +194,13 @@ QString LoginScreen::selectedUser() const
 {
     QAbstractButton *checked = m_tileGroup->checkedButton();
     return checked ? checked->property("userName").toString() : QString();
+}
+
+QString LoginScreen::displayNameOf(const QString &name) const
+{
+    const QToolButton *button = tile(name);
+    const QString display = button ? button->property("displayName").toString() : QString();
+    return display.isEmpty() ? name : display;
 }
 
 QToolButton *LoginScreen::tile(const QString &name) const

@@ -40,6 +40,8 @@ public:
     bool isChecking() const { return m_checking; }
     QLineEdit *pinField() const { return m_pin; }
     QToolButton *tile(const QString &name) const;
+    // "Max Manager" for "max", as the tiles show it; the name itself when it has none.
+    QString displayNameOf(const QString &name) const;
 
 signals:
     void loggedIn(const security::ActingUser &user);

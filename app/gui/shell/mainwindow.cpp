@@ -199,7 +199,7 @@ void MainWindow::onLoggedIn(const security::ActingUser &user)
     const bool sameUser = user.id == m_user.id;
     const Section previous = currentSection();
     m_user = user;
-    m_userLabel->setText(u"%1 · %2"_s.arg(user.name, roleName(user.role)));
+    m_userLabel->setText(u"%1 · %2"_s.arg(m_login->displayNameOf(user.name), roleName(user.role)));
     rebuildNavigation();
     if (sameUser)
         showSection(previous);
