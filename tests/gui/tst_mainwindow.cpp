@@ -286,6 +286,18 @@ void TestMainWindow::idleLockLocksBack()
     LoginScreen *login = m_window->loginScreen();
     QCOMPARE(login->selectedUser(), u"max"_s);
     QVERIFY(login->message().contains(u"locked"_s));
+    // A user added meanwhile (on another till) has a tile at the next lock.
+    {
+        security::AuditLog audit(m_demo->database(), DemoSession::tillId());
+        security::UserService users(m_demo->database(), audit, TestHasher);
+        const security::ActingUser owner{users.list().value().at(2).id, u"olga"_s, Role::Owner,
+                                         DemoSession::tillId()};
+        QVERIFY(users.addUser(owner, {u"nina"_s, u"Nina New"_s, Role::Cashier}, u"4444"_s).ok());
+    }
+    QVERIFY(!login->tile(u"nina"_s));
+    QVERIFY(logIn(u"max"_s, u"2222"_s));
+    m_window->lock();
+    QVERIFY(login->tile(u"nina"_s));
     // Another user may take over.
     QVERIFY(logIn(u"cara"_s, u"3333"_s));
     QCOMPARE(m_window->currentUser().name, u"cara"_s);

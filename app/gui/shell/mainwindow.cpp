@@ -185,6 +185,8 @@ bool MainWindow::isLocked() const
 void MainWindow::lock(bool idle)
 {
     m_idleLock->stop();
+    // Another till sharing the store may have added or disabled someone since the last log-in.
+    m_login->reloadUsers();
     if (idle && m_user.isValid())
         m_login->showLocked(m_user);
     else
