@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/gui/shell/consolecontext.h"
+
+#include <QStatusBar>
+#include <QTimer>
+
+class QLabel;
+
+namespace kassa::gui {
+
+// What a cashier and a manager glance at: whether Stripe answers, when the store last caught up with
+// it, how many money calls wait in the outbox (a payment that was sent but not answered yet is one),
+// and whether this till receives webhooks. Connection and last sync follow the events poller; the
+// outbox count is read from the store every few seconds (a count over an indexed column).
+class ConsoleStatusBar : public QStatusBar
+{
+    Q_OBJECT
+public:
+    static constexpr int OutboxRefreshMs = 5000;
+
+    explicit ConsoleStatusBar(const ConsoleContext &context, QWidget *parent = nullptr);
+
+    QString connectionText() const;
+    QString lastSyncText() const;
+    QString outboxText() const;
+    QString webhookText() const;
+
+    void setConnected(bool connected, const QString &detail = {});
+    void setLastSync(qint64 unixSeconds);
+    void setWebhookState(const QString &text);
+    void refreshOutbox();
+
+private:
+    ConsoleContext m_context;
+    QLabel *m_connection;
+    QLabel *m_lastSync;
+    QLabel *m_outbox;
+    QLabel *m_webhook;
+    QTimer m_outboxTimer;
+};
+
+} // namespace kassa::gui
