@@ -40,7 +40,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshot(
         u"screenshot"_s,
         u"Save the log-in screen and, in demo mode, a manager's main window as login.png and "
-        "main.png in DIR, then quit."_s,
+        "main.png (and the Sale page as sale.png) in DIR, then quit."_s,
         u"DIR"_s);
     const QCommandLineOption verbose(
         u"verbose"_s, u"Log each Stripe request (method, path, status, Request-Id; never keys)."_s);

@@ -2,9 +2,11 @@
 #include "app/gui/shell/consoleapp.h"
 
 #include "app/gui/demo/demosession.h"
+#include "app/gui/pages/salepage.h"
 #include "app/gui/pages/transactionspage.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
+#include "services/sale/saleservice.h"
 #include "services/security/auditlog.h"
 #include "services/security/keychainsecretstore.h"
 #include "services/security/stripekey.h"
@@ -14,6 +16,7 @@
 #include "services/stripe/stripeclient.h"
 #include "services/sync/eventpoller.h"
 #include "services/sync/eventprocessor.h"
+#include "services/sync/outbox.h"
 #include "sim/simulator.h"
 
 #include <QApplication>
@@ -51,8 +54,11 @@ ConsoleApp::ConsoleApp(const ConsoleOptions &options, QObject *parent)
 
 ConsoleApp::~ConsoleApp()
 {
-    // The window and its pages use everything below; the poller uses the processor, both the client.
+    // The window and its pages use everything below; sales use the outbox, the poller the processor, all
+    // of them the client.
     m_window.reset();
+    m_sales.reset();
+    m_outbox.reset();
     m_poller.reset();
     m_processor.reset();
     m_client.reset();
@@ -206,6 +212,23 @@ void ConsoleApp::readKey()
 void ConsoleApp::openWindow(ConsoleContext context)
 {
     m_window = std::make_unique<MainWindow>(context);
+    if (context.client) {
+        // Sales need Stripe: without a key the Sale section is not offered.
+        m_outbox = std::make_unique<sync::Outbox>(*context.db, *context.client);
+        sale::SaleOptions saleOptions;
+        // Where the customer's phone goes after paying by QR code. The demo has no shop page to return to:
+        // the simulator's own address stands in for it.
+        saleOptions.checkoutSuccessUrl = qEnvironmentVariable("KASSA_CHECKOUT_SUCCESS_URL");
+        if (saleOptions.checkoutSuccessUrl.isEmpty() && m_demo)
+            saleOptions.checkoutSuccessUrl = m_demo->simulator().baseUrl().toString();
+        m_sales = std::make_unique<sale::SaleService>(*context.db, *context.client, *m_outbox, saleOptions);
+        SalePage::Options pageOptions;
+        pageOptions.testMode = context.testMode;
+        pageOptions.till = context.till;
+        auto *salePage = new SalePage(*m_sales, *context.client, *context.db, pageOptions);
+        m_window->addPage(Section::Sale, salePage);
+        connect(m_window.get(), &MainWindow::userChanged, salePage, &SalePage::setUser);
+    }
     auto *transactions = new TransactionsPage(*context.db);
     m_window->addPage(Section::Transactions, transactions);
     if (context.poller)
@@ -239,8 +262,9 @@ void ConsoleApp::takeScreenshots()
     }
     connect(m_window.get(), &MainWindow::userChanged, this, [this, dir] {
         QTimer::singleShot(800, this, [this, dir] {
-            const bool saved = m_window->grab().save(dir.filePath(u"main.png"_s));
-            emit exitRequested(saved ? 0 : 1);
+            if (!m_window->grab().save(dir.filePath(u"main.png"_s)))
+                return stop(u"cannot write "_s + dir.filePath(u"main.png"_s), 1);
+            takeSaleScreenshot(dir.path());
         });
     });
     LoginScreen *login = m_window->loginScreen();
@@ -248,6 +272,29 @@ void ConsoleApp::takeScreenshots()
     login->pinField()->setText(pin);
     QKeyEvent enter(QEvent::KeyPress, Qt::Key_Return, Qt::NoModifier);
     QApplication::sendEvent(login->pinField(), &enter);
+}
+
+void ConsoleApp::takeSaleScreenshot(const QString &dir)
+{
+    // The Sale page with an amount typed on the keyboard, as a cashier sees it before paying.
+    auto *page = qobject_cast<SalePage *>(m_window->page(Section::Sale));
+    if (!page) {
+        emit exitRequested(0);
+        return;
+    }
+    m_window->showSection(Section::Sale);
+    for (const int key : {Qt::Key_1, Qt::Key_2, Qt::Key_5, Qt::Key_0}) {
+        QKeyEvent digit(QEvent::KeyPress, key, Qt::NoModifier, QString(QChar(u'0' + (key - Qt::Key_0))));
+        QApplication::sendEvent(page->amountDisplay(), &digit);
+    }
+    page->descriptionField()->setText(u"Order 1042: coffee beans"_s);
+    QTimer::singleShot(1500, this, [this, dir] {
+        const QString path = QDir(dir).filePath(u"sale.png"_s);
+        const bool saved = m_window->grab().save(path);
+        if (!saved)
+            qCritical("kassa: cannot write %s", qUtf8Printable(path));
+        emit exitRequested(saved ? 0 : 1);
+    });
 }
 
 } // namespace kassa::gui

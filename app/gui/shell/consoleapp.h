@@ -14,9 +14,13 @@ class QNetworkAccessManager;
 namespace kassa::security {
 class SecretStore;
 }
+namespace kassa::sale {
+class SaleService;
+}
 namespace kassa::sync {
 class EventProcessor;
 class EventPoller;
+class Outbox;
 } // namespace kassa::sync
 
 namespace kassa::gui {
@@ -31,7 +35,7 @@ struct ConsoleOptions
     QString dataDir;     // --data-dir: as kassa-cli's; the demo keeps its store in DIR/demo
     QString databaseUrl; // --database postgresql://...
     QString profile = QStringLiteral("default");
-    QString screenshotDir; // --screenshot DIR: save login.png and main.png there, then quit
+    QString screenshotDir; // --screenshot DIR: save login.png, main.png (and sale.png) there, then quit
 };
 
 // The console's composition root: builds the store, the Stripe client, the events poller and the
@@ -57,6 +61,7 @@ private:
     void readKey();
     void openWindow(ConsoleContext context);
     void takeScreenshots();
+    void takeSaleScreenshot(const QString &dir);
     void showSplash(const QString &text);
     void stop(const QString &message, int exitCode);
 
@@ -70,6 +75,8 @@ private:
     std::unique_ptr<stripe::StripeClient> m_client;
     std::unique_ptr<sync::EventProcessor> m_processor;
     std::unique_ptr<sync::EventPoller> m_poller;
+    std::unique_ptr<sync::Outbox> m_outbox;
+    std::unique_ptr<sale::SaleService> m_sales;
     std::unique_ptr<MainWindow> m_window;
 };
 
