@@ -47,6 +47,13 @@ QString brandName(const QString &brand)
     return brand.left(1).toUpper() + brand.mid(1);
 }
 
+// The system's conventions, except the bare C locale of a server session ("12.50$"): there, US English.
+QLocale displayLocale()
+{
+    const QLocale system;
+    return system.language() == QLocale::C ? QLocale(QLocale::English, QLocale::UnitedStates) : system;
+}
+
 QPushButton *bigButton(const QString &text, const QString &objectName, QWidget *parent)
 {
     auto *button = new QPushButton(text, parent);
@@ -145,7 +152,7 @@ void AmountDisplay::keyPressEvent(QKeyEvent *event)
 
 void AmountDisplay::render()
 {
-    const QString text = Money(m_minorUnits, m_currency).format(QLocale());
+    const QString text = Money(m_minorUnits, m_currency).format(displayLocale());
     setText(text);
     setAccessibleDescription(text);
 }
@@ -190,12 +197,12 @@ SalePage::~SalePage() = default;
 QList<std::pair<QString, QString>> SalePage::testCards()
 {
     QList<std::pair<QString, QString>> cards;
-    cards.emplaceBack(u"pm_card_visa"_s, u"Visa 4242: approved"_s);
-    cards.emplaceBack(u"pm_card_mastercard"_s, u"Mastercard 4444: approved"_s);
-    cards.emplaceBack(u"pm_card_visa_chargeDeclined"_s, u"Visa 0002: declined"_s);
+    cards.emplaceBack(u"pm_card_visa"_s, u"Visa •••• 4242 (succeeds)"_s);
+    cards.emplaceBack(u"pm_card_mastercard"_s, u"Mastercard •••• 4444 (succeeds)"_s);
+    cards.emplaceBack(u"pm_card_visa_chargeDeclined"_s, u"Visa •••• 0002 (is declined)"_s);
     cards.emplaceBack(u"pm_card_visa_chargeDeclinedInsufficientFunds"_s,
-                      u"Visa 9995: declined, insufficient funds"_s);
-    cards.emplaceBack(u"pm_card_authenticationRequired"_s, u"Visa 3184: asks for 3-D Secure"_s);
+                      u"Visa •••• 9995 (declined: insufficient funds)"_s);
+    cards.emplaceBack(u"pm_card_authenticationRequired"_s, u"Visa •••• 3184 (asks for 3-D Secure)"_s);
     return cards;
 }
 
@@ -291,6 +298,9 @@ QWidget *SalePage::buildEntry()
     m_payTestCard->setToolTip(u"Charge the test card chosen above. Test mode only: no real money moves."_s);
     connect(m_payTestCard, &QPushButton::clicked, this, &SalePage::payWithTestCard);
     if (m_options.testMode) {
+        auto *cardLabel = new QLabel(u"Test card to charge (test mode, no real money):"_s, entry);
+        cardLabel->setBuddy(m_testCard);
+        right->addWidget(cardLabel);
         right->addWidget(m_testCard);
         right->addWidget(m_payTestCard);
         right->addSpacing(12);
@@ -303,6 +313,9 @@ QWidget *SalePage::buildEntry()
     m_reader->setObjectName(u"saleReader"_s);
     m_reader->setAccessibleName(u"Card reader"_s);
     m_reader->setMinimumHeight(36);
+    auto *readerLabel = new QLabel(u"Card reader:"_s, entry);
+    readerLabel->setBuddy(m_reader);
+    right->addWidget(readerLabel);
     right->addWidget(m_reader);
     m_payReader = bigButton(u"Card reader  (F3)"_s, u"salePayReader"_s, entry);
     m_payReader->setToolTip(
@@ -623,7 +636,7 @@ void SalePage::onStateChanged()
     using State = sale::Sale::State;
     const sale::Sale &sale = *m_sale;
     const sale::SaleResult &result = sale.result();
-    const QString amount = sale.order().amount.format(QLocale());
+    const QString amount = sale.order().amount.format(displayLocale());
     const QUrl url = sale.actionUrl();
     m_qr->setText(url.isEmpty() ? QString() : url.toString());
     m_qr->setVisible(!url.isEmpty());
@@ -678,7 +691,7 @@ void SalePage::onStateChanged()
         break;
     case State::Approved:
         finished(u"Approved"_s,
-                 u"%1\n%2 ending in %3"_s.arg(result.amount.format(QLocale()), brandName(result.brand),
+                 u"%1\n%2 ending in %3"_s.arg(result.amount.format(displayLocale()), brandName(result.brand),
                                               result.last4),
                  u"#1b7f3b"_s);
         break;
