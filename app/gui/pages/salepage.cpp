@@ -381,7 +381,8 @@ QWidget *SalePage::buildWaiting()
     layout->addWidget(m_waitingText);
     m_qr = new QrCodeWidget(waiting);
     m_qr->setObjectName(u"saleQrCode"_s);
-    m_qr->setMinimumSize(260, 260);
+    // Square and phone-sized: stretched, the code's white margin filled the page.
+    m_qr->setFixedSize(300, 300);
     m_qr->setAccessibleName(u"Payment QR code"_s);
     layout->addWidget(m_qr, 1, Qt::AlignHCenter);
     m_link = new QLabel(waiting);
@@ -423,6 +424,7 @@ QWidget *SalePage::buildResult()
     buttons->addStretch(1);
     m_retry = bigButton(u"Try again"_s, u"saleRetry"_s, result);
     m_retry->setAccessibleName(u"Try again with another card or method"_s);
+    m_retry->setMinimumWidth(200);
     connect(m_retry, &QPushButton::clicked, this, [this] {
         m_screens->setCurrentIndex(int(Screen::Entry));
         updateButtons();
@@ -696,7 +698,7 @@ void SalePage::onStateChanged()
                  u"#1b7f3b"_s);
         break;
     case State::Declined:
-        finished(u"Declined"_s, inWords(), u"#b3261e"_s);
+        finished(u"Declined"_s, amount + u'\n' + inWords(), u"#b3261e"_s);
         break;
     case State::Unknown:
         finished(u"No answer yet"_s,
