@@ -10,8 +10,10 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QEventLoop>
 #include <QJsonObject>
 #include <QLineEdit>
+#include <QNetworkReply>
 #include <QPushButton>
 #include <QTest>
 
@@ -22,6 +24,24 @@ using kassa::sale::Sale;
 namespace {
 
 const kassa::security::ActingUser Ada{7, u"ada"_s, kassa::Role::Cashier, u"till-7"_s};
+
+// The customer's answer on the simulator's 3-D Secure page, as their browser would post it; the status.
+int postForm(const QUrl &url, const QByteArray &form)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
+    request.setTransferTimeout(10'000);
+    QNetworkReply *reply = network.post(request, form);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    if (!reply->isFinished())
+        loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    delete reply;
+    return status;
+}
 
 } // namespace
 
@@ -38,6 +58,7 @@ private slots:
     void declinedShowsReason();
     void doubleEnterChargesOnce();
     void readerSale();
+    void threeDSecureShowsQrAndLink();
     void checkoutShowsQrAndCancelExpiresIt();
 
 private:
@@ -228,6 +249,27 @@ void TestSalePage::doubleEnterChargesOnce()
     QVERIFY(waitForState(Sale::State::Approved));
     enter(); // and once more on the result screen
     QCOMPARE(intentsOf(first->orderRef()), 1);
+}
+
+void TestSalePage::threeDSecureShowsQrAndLink()
+{
+    typeAmount(u"4100"_s);
+    m_page->testCardBox()->setCurrentIndex(
+        m_page->testCardBox()->findData(u"pm_card_authenticationRequired"_s));
+    enter();
+    QVERIFY(waitForState(Sale::State::WaitingForAuthentication));
+    QCOMPARE(m_page->screen(), SalePage::Screen::Waiting);
+    const QUrl url = m_page->currentSale()->actionUrl();
+    QCOMPARE(m_page->qrCode()->text(), url.toString());
+    QVERIFY(m_page->qrCode()->isVisible());
+    auto *link = m_page->findChild<QLabel *>(u"saleLink"_s);
+    QVERIFY(link && link->isVisible() && link->text().contains(url.path()));
+    QVERIFY(m_page->cancelButton()->isEnabled());
+
+    QCOMPARE(postForm(url, "result=succeed"), 200);
+    QVERIFY(waitForState(Sale::State::Approved));
+    QVERIFY(m_page->resultText().contains(u"3184"_s));
+    QVERIFY(!m_page->qrCode()->isVisible());
 }
 
 void TestSalePage::readerSale()
