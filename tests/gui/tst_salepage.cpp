@@ -226,9 +226,11 @@ void TestSalePage::declinedShowsReason()
     QVERIFY(retry && retry->isVisible());
     QTest::mouseClick(retry, Qt::LeftButton);
     QCOMPARE(m_page->screen(), SalePage::Screen::Entry);
-    QVERIFY(!m_page->amountDisplay()->isEnabled()); // the order's amount stays
+    QVERIFY(m_page->amountDisplay()->isLocked()); // the order's amount stays
+    typeAmount(u"5"_s);
+    QCOMPARE(m_page->amountDisplay()->minorUnits(), 2000);
     m_page->testCardBox()->setCurrentIndex(m_page->testCardBox()->findData(u"pm_card_visa"_s));
-    QTest::keyClick(m_page.get(), Qt::Key_F2);
+    enter(); // Enter still pays
     QVERIFY(waitForState(Sale::State::Approved));
     QCOMPARE(m_page->currentSale()->result().amount.minorUnits(), 2000);
 }
@@ -274,6 +276,12 @@ void TestSalePage::threeDSecureShowsQrAndLink()
 
 void TestSalePage::readerSale()
 {
+    // F1 lists the keys.
+    auto *help = m_page->findChild<QLabel *>(u"saleHelp"_s);
+    QVERIFY(help && !help->isVisible());
+    QTest::keyClick(m_page.get(), Qt::Key_F1);
+    QVERIFY(help->isVisible());
+    QVERIFY(help->text().contains(u"F3"_s));
     typeAmount(u"2350"_s);
     QVERIFY(m_page->readerButton()->isEnabled());
     QTest::keyClick(m_page.get(), Qt::Key_F3);

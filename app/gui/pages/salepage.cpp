@@ -112,8 +112,16 @@ void AmountDisplay::setMinorUnits(qint64 minorUnits)
     emit changed();
 }
 
+void AmountDisplay::setLocked(bool locked)
+{
+    m_locked = locked;
+    setForegroundRole(locked ? QPalette::PlaceholderText : QPalette::WindowText);
+}
+
 void AmountDisplay::appendDigit(int digit)
 {
+    if (m_locked)
+        return;
     // A ninth digit would be more than Stripe takes: it is ignored, not wrapped.
     if (m_minorUnits > (Money::StripeMaximumAmount - digit) / 10)
         return;
@@ -122,6 +130,8 @@ void AmountDisplay::appendDigit(int digit)
 
 void AmountDisplay::backspace()
 {
+    if (m_locked)
+        return;
     setMinorUnits(m_minorUnits / 10);
 }
 
@@ -129,8 +139,7 @@ void AmountDisplay::keyPressEvent(QKeyEvent *event)
 {
     const int key = event->key();
     if (key >= Qt::Key_0 && key <= Qt::Key_9 && !(event->modifiers() & Qt::ControlModifier)) {
-        if (isEnabled())
-            appendDigit(key - Qt::Key_0);
+        appendDigit(key - Qt::Key_0);
         return event->accept();
     }
     switch (key) {
@@ -139,7 +148,8 @@ void AmountDisplay::keyPressEvent(QKeyEvent *event)
         return event->accept();
     case Qt::Key_Delete:
     case Qt::Key_Escape:
-        clear();
+        if (!m_locked)
+            clear();
         return event->accept();
     case Qt::Key_Return:
     case Qt::Key_Enter:
@@ -428,6 +438,7 @@ QWidget *SalePage::buildResult()
     connect(m_retry, &QPushButton::clicked, this, [this] {
         m_screens->setCurrentIndex(int(Screen::Entry));
         updateButtons();
+        m_amount->setFocus();
     });
     buttons->addWidget(m_retry);
     m_recover = bigButton(u"Check again"_s, u"saleRecover"_s, result);
@@ -725,7 +736,7 @@ void SalePage::updateButtons()
     const bool busy = m_sale && !m_sale->canPay();
     const bool editable = !m_sale;
     const bool hasAmount = m_amount->minorUnits() > 0;
-    m_amount->setEnabled(editable);
+    m_amount->setLocked(!editable);
     m_currency->setEnabled(editable);
     m_description->setEnabled(editable);
     for (QPushButton *key : std::as_const(m_keypad))

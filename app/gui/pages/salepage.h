@@ -45,6 +45,9 @@ public:
     void appendDigit(int digit);
     void backspace();
     void clear() { setMinorUnits(0); }
+    // A sale retried after a decline keeps its amount: digits are ignored, Enter still pays.
+    bool isLocked() const { return m_locked; }
+    void setLocked(bool locked);
 
 signals:
     void changed();
@@ -58,6 +61,7 @@ private:
 
     qint64 m_minorUnits = 0;
     Currency m_currency;
+    bool m_locked = false;
 };
 
 // Sale: the amount (keypad or keyboard), the currency and the order's words, then a way to pay (a test
