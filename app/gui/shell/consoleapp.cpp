@@ -2,9 +2,11 @@
 #include "app/gui/shell/consoleapp.h"
 
 #include "app/gui/demo/demosession.h"
+#include "app/gui/pages/refundspage.h"
 #include "app/gui/pages/transactionspage.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
+#include "services/refunds/refundrequestservice.h"
 #include "services/security/auditlog.h"
 #include "services/security/keychainsecretstore.h"
 #include "services/security/stripekey.h"
@@ -14,6 +16,7 @@
 #include "services/stripe/stripeclient.h"
 #include "services/sync/eventpoller.h"
 #include "services/sync/eventprocessor.h"
+#include "services/sync/outbox.h"
 #include "sim/simulator.h"
 
 #include <QApplication>
@@ -53,6 +56,9 @@ ConsoleApp::~ConsoleApp()
 {
     // The window and its pages use everything below; the poller uses the processor, both the client.
     m_window.reset();
+    m_refunds.reset();
+    m_outbox.reset();
+    m_audit.reset();
     m_poller.reset();
     m_processor.reset();
     m_client.reset();
@@ -214,6 +220,33 @@ void ConsoleApp::openWindow(ConsoleContext context)
                     if (applied > 0)
                         transactions->refresh();
                 });
+    // Refund requests need Stripe behind them: the demo's service, or one over this store's outbox.
+    refunds::RefundRequestService *refundService = nullptr;
+    if (m_demo) {
+        refundService = &m_demo->refundRequests();
+    } else if (context.client) {
+        m_audit = std::make_unique<security::AuditLog>(*context.db, context.till);
+        m_outbox = std::make_unique<sync::Outbox>(*context.db, *context.client);
+        m_refunds = std::make_unique<refunds::RefundRequestService>(*context.db, *m_outbox, *m_audit);
+        refundService = m_refunds.get();
+    }
+    if (refundService) {
+        auto *refundsPage = new RefundsPage(context, *refundService);
+        m_window->addPage(Section::Refunds, refundsPage);
+        connect(m_window.get(), &MainWindow::userChanged, refundsPage, &RefundsPage::setUser);
+        transactions->setRefundsEnabled(true);
+        connect(transactions, &TransactionsPage::refundRequested, refundsPage,
+                [this, refundsPage](const QString &paymentIntentId) {
+                    m_window->showSection(Section::Refunds);
+                    refundsPage->openRequestDialog(paymentIntentId);
+                });
+        if (context.poller)
+            connect(context.poller, &sync::EventPoller::batchApplied, refundsPage,
+                    [refundsPage](int, int applied, qint64) {
+                        if (applied > 0)
+                            refundsPage->refresh();
+                    });
+    }
     m_window->resize(1280, 760);
     m_window->show();
     m_splash.reset();
@@ -223,7 +256,8 @@ void ConsoleApp::openWindow(ConsoleContext context)
 
 void ConsoleApp::takeScreenshots()
 {
-    // The log-in screen as it is, then a manager's first screen after a real log-in by PIN.
+    // The log-in screen as it is, then a manager's first screen after a real log-in by PIN, then the
+    // Refunds page with the demo's pending request.
     QDir dir(m_options.screenshotDir);
     dir.mkpath(u"."_s);
     if (!m_window->grab().save(dir.filePath(u"login.png"_s)))
@@ -239,8 +273,18 @@ void ConsoleApp::takeScreenshots()
     }
     connect(m_window.get(), &MainWindow::userChanged, this, [this, dir] {
         QTimer::singleShot(800, this, [this, dir] {
-            const bool saved = m_window->grab().save(dir.filePath(u"main.png"_s));
-            emit exitRequested(saved ? 0 : 1);
+            if (!m_window->grab().save(dir.filePath(u"main.png"_s)))
+                return emit exitRequested(1);
+            auto *refundsPage = qobject_cast<RefundsPage *>(m_window->page(Section::Refunds));
+            if (!refundsPage)
+                return emit exitRequested(0);
+            // The approval queue as the manager finds it, with the demo's request picked.
+            m_window->showSection(Section::Refunds);
+            refundsPage->selectPending(m_demo->pendingRefundRequestId());
+            QTimer::singleShot(500, this, [this, dir] {
+                const bool saved = m_window->grab().save(dir.filePath(u"refunds.png"_s));
+                emit exitRequested(saved ? 0 : 1);
+            });
         });
     });
     LoginScreen *login = m_window->loginScreen();

@@ -11,11 +11,16 @@
 class QLabel;
 class QNetworkAccessManager;
 
-namespace kassa::security {
-class SecretStore;
+namespace kassa::refunds {
+class RefundRequestService;
 }
+namespace kassa::security {
+class AuditLog;
+class SecretStore;
+} // namespace kassa::security
 namespace kassa::sync {
 class EventProcessor;
+class Outbox;
 class EventPoller;
 } // namespace kassa::sync
 
@@ -70,6 +75,9 @@ private:
     std::unique_ptr<stripe::StripeClient> m_client;
     std::unique_ptr<sync::EventProcessor> m_processor;
     std::unique_ptr<sync::EventPoller> m_poller;
+    std::unique_ptr<security::AuditLog> m_audit;
+    std::unique_ptr<sync::Outbox> m_outbox;
+    std::unique_ptr<refunds::RefundRequestService> m_refunds;
     std::unique_ptr<MainWindow> m_window;
 };
 
