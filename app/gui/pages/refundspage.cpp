@@ -65,6 +65,7 @@ RefundsPage::RefundsPage(const ConsoleContext &context, refunds::RefundRequestSe
     , m_request(new QPushButton(u"Request refund…"_s, this))
     , m_onlyMine(new QCheckBox(u"Only my requests"_s, this))
     , m_message(new QLabel(this))
+    , m_historyEmpty(new QLabel(this))
 {
     auto *layout = new QVBoxLayout(this);
 
@@ -91,11 +92,11 @@ RefundsPage::RefundsPage(const ConsoleContext &context, refunds::RefundRequestSe
     // The queue is what the cashier asked: everything that tells a manager whether to say yes.
     m_queue->setColumnHidden(RefundRequestsModel::State, true);
     m_queue->setColumnHidden(RefundRequestsModel::Outcome, true);
-    m_queue->setColumnWidth(RefundRequestsModel::Payment, 250);
+    m_queue->setColumnWidth(RefundRequestsModel::Payment, 230);
     m_queue->setColumnWidth(RefundRequestsModel::Amount, 110);
     m_queue->setColumnWidth(RefundRequestsModel::RequestedBy, 110);
-    m_queue->setColumnWidth(RefundRequestsModel::RequestedAt, 140);
-    m_queue->setColumnWidth(RefundRequestsModel::Reason, 180);
+    m_queue->setColumnWidth(RefundRequestsModel::RequestedAt, 175);
+    m_queue->setColumnWidth(RefundRequestsModel::Reason, 170);
     layout->addWidget(m_queue, 2);
 
     auto *decide = new QHBoxLayout;
@@ -116,13 +117,16 @@ RefundsPage::RefundsPage(const ConsoleContext &context, refunds::RefundRequestSe
     historyTop->addWidget(m_onlyMine);
     layout->addLayout(historyTop);
     m_history->setColumnHidden(RefundRequestsModel::Note, true);
-    m_history->setColumnWidth(RefundRequestsModel::Payment, 250);
+    m_history->setColumnWidth(RefundRequestsModel::Payment, 230);
     m_history->setColumnWidth(RefundRequestsModel::Amount, 110);
     m_history->setColumnWidth(RefundRequestsModel::RequestedBy, 110);
-    m_history->setColumnWidth(RefundRequestsModel::RequestedAt, 140);
-    m_history->setColumnWidth(RefundRequestsModel::Reason, 180);
+    m_history->setColumnWidth(RefundRequestsModel::RequestedAt, 175);
+    m_history->setColumnWidth(RefundRequestsModel::Reason, 170);
     m_history->setColumnWidth(RefundRequestsModel::State, 150);
     layout->addWidget(m_history, 3);
+    m_historyEmpty->setAccessibleName(u"History is empty"_s);
+    m_historyEmpty->setStyleSheet(u"color: palette(mid);"_s);
+    layout->addWidget(m_historyEmpty);
 
     connect(m_request, &QPushButton::clicked, this, [this] { openRequestDialog(); });
     connect(m_approve, &QPushButton::clicked, this, &RefundsPage::approveSelected);
@@ -209,6 +213,10 @@ void RefundsPage::refresh()
         decided << row;
     }
     m_historyModel->setRows(decided);
+    // An empty table says nothing; say why it is empty.
+    m_historyEmpty->setText(m_onlyMine->isChecked() ? u"None of your requests has been decided yet."_s
+                                                    : u"No request has been decided yet."_s);
+    m_historyEmpty->setVisible(decided.isEmpty());
     if (!selected.isEmpty() && selectedPendingId() != selected)
         selectPending(selected);
     updateButtons();

@@ -91,6 +91,7 @@ private:
     QPushButton *m_request;
     QCheckBox *m_onlyMine;
     QLabel *m_message;
+    QLabel *m_historyEmpty;
     QTimer m_refreshTimer;
     QPointer<PinCheckDialog> m_pinDialog;
     QPointer<RejectDialog> m_rejectDialog;
