@@ -56,6 +56,8 @@ PinCheckDialog::PinCheckDialog(const ConsoleContext &context, const security::Ac
     , m_message(new QLabel(this))
 {
     setWindowTitle(u"Confirm with your PIN"_s);
+    // Wide enough that the amount and the payment read on one line each.
+    setMinimumWidth(420);
     auto *layout = new QVBoxLayout(this);
     auto *heading = new QLabel(u"<b>%1</b><br>%2, enter your PIN to confirm."_s.arg(
                                    action.toHtmlEscaped(), user.name.toHtmlEscaped()),
