@@ -291,6 +291,12 @@ void TestRefundsPage::cashierCannotApprove()
     QVERIFY2(m_page->message().contains(u"manager"_s), qPrintable(m_page->message()));
     m_page->rejectSelected();
     QVERIFY(!m_page->rejectDialog());
+    // An open dialog does not stay up when the page goes (the till locks).
+    m_page->openRequestDialog();
+    QVERIFY(m_page->requestDialog());
+    m_page->hide();
+    QTRY_VERIFY(!m_page->requestDialog());
+    m_page->show();
     // ...and so does the service.
     std::optional<refunds::RefundRequestOutcome> out;
     m_demo->refundRequests().approve(cara, id, [&out](const refunds::RefundRequestOutcome &o) { out = o; });

@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QHideEvent>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
@@ -156,18 +157,31 @@ void RefundsPage::setUser(const security::ActingUser &user)
         setMessage({}, false);
     }
     m_user = user;
-    // Dialogs of the previous user do not outlive them (the till locked, somebody else logged in).
-    for (QDialog *dialog : std::initializer_list<QDialog *>{m_pinDialog.data(), m_rejectDialog.data(),
-                                                            m_requestDialog.data()}) {
-        if (dialog)
-            dialog->reject();
-    }
+    // Dialogs of the previous user do not outlive them (somebody else logged in).
+    closeDialogs();
     const bool decider = canDecide();
     m_approve->setVisible(decider);
     m_reject->setVisible(decider);
     m_readOnlyHint->setVisible(m_user.isValid() && !decider);
     m_request->setVisible(m_user.isValid() && allows(m_user.role, Permission::RequestRefunds));
     refresh();
+}
+
+void RefundsPage::closeDialogs()
+{
+    for (QDialog *dialog : std::initializer_list<QDialog *>{m_pinDialog.data(), m_rejectDialog.data(),
+                                                            m_requestDialog.data()}) {
+        if (dialog)
+            dialog->reject();
+    }
+}
+
+void RefundsPage::hideEvent(QHideEvent *event)
+{
+    // Spontaneous: the window was minimized; the person at the till is still the same.
+    if (!event->spontaneous())
+        closeDialogs();
+    QWidget::hideEvent(event);
 }
 
 QString RefundsPage::message() const

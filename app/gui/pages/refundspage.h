@@ -72,7 +72,13 @@ public slots:
     void approveSelected();
     void rejectSelected();
 
+protected:
+    // The till locked (or another page was picked): the open dialog goes, so that no PIN or refund
+    // dialog stays up over the log-in screen for the next person.
+    void hideEvent(QHideEvent *event) override;
+
 private:
+    void closeDialogs();
     void updateButtons();
     void setMessage(const QString &text, bool error);
     void approveAs(const security::ActingUser &approver, const QString &requestId);
