@@ -5,8 +5,10 @@
 // QAbstractItemModelTester throughout.
 #include "app/gui/demo/demosession.h"
 #include "app/gui/models/refundrequestsmodel.h"
+#include "app/gui/models/transactionsmodel.h"
 #include "app/gui/pages/refunddialogs.h"
 #include "app/gui/pages/refundspage.h"
+#include "app/gui/pages/transactionspage.h"
 #include "services/refunds/refundrequestservice.h"
 #include "services/security/auditlog.h"
 #include "services/security/userservice.h"
@@ -46,6 +48,7 @@ private slots:
     void managerRejectsWithReason();
     void cashierCannotApprove();
     void requestDialogValidates();
+    void transactionsPageAsksForTheSelectedPayment();
 
 private:
     security::ActingUser logIn(const QString &name);
@@ -351,6 +354,27 @@ void TestRefundsPage::requestDialogValidates()
     m_page->refresh();
     QCOMPARE(m_page->queueModel()->rowCount(), queued);
     dialog->reject();
+}
+
+void TestRefundsPage::transactionsPageAsksForTheSelectedPayment()
+{
+    TransactionsPage transactions(m_demo->database());
+    QVERIFY(!transactions.refundButton()->isVisibleTo(&transactions));
+    transactions.setRefundsEnabled(true);
+    transactions.resize(900, 500);
+    transactions.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&transactions));
+    QVERIFY(transactions.refundButton()->isVisible());
+    QVERIFY(!transactions.refundButton()->isEnabled());
+    QTRY_VERIFY(transactions.model()->rowCount() > 0);
+    transactions.table()->selectRow(0);
+    QVERIFY(transactions.refundButton()->isEnabled());
+    const QString pi = transactions.model()->index(0, 0).data(TransactionsModel::PaymentIdRole).toString();
+    QVERIFY(pi.startsWith(u"pi_"_s));
+    QSignalSpy requested(&transactions, &TransactionsPage::refundRequested);
+    QTest::mouseClick(transactions.refundButton(), Qt::LeftButton);
+    QCOMPARE(requested.count(), 1);
+    QCOMPARE(requested.first().first().toString(), pi);
 }
 
 QTEST_MAIN(TestRefundsPage)
