@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -21,6 +22,7 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
     , m_search(new QLineEdit(this))
     , m_summary(new QLabel(this))
     , m_table(new QTableView(this))
+    , m_refund(new QPushButton(u"Request refund…"_s, this))
 {
     setObjectName(u"transactionsPage"_s);
     auto *layout = new QVBoxLayout(this);
@@ -33,6 +35,12 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
     bar->addWidget(m_search, 1);
     m_summary->setObjectName(u"transactionsSummary"_s);
     bar->addWidget(m_summary);
+    // Shown only when a page for refund requests plugged in (setRefundsEnabled).
+    m_refund->setAccessibleName(u"Request a refund of the selected payment"_s);
+    m_refund->setMinimumHeight(44);
+    m_refund->setEnabled(false);
+    m_refund->setVisible(false);
+    bar->addWidget(m_refund);
     layout->addLayout(bar);
 
     m_table->setObjectName(u"transactionsTable"_s);
@@ -58,6 +66,14 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
         applySearch();
     });
     connect(m_model, &PagedTableModel::totalCountChanged, this, &TransactionsPage::updateSummary);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            [this] { m_refund->setEnabled(!selectedPaymentId().isEmpty()); });
+    connect(m_model, &QAbstractItemModel::modelReset, this,
+            [this] { m_refund->setEnabled(!selectedPaymentId().isEmpty()); });
+    connect(m_refund, &QPushButton::clicked, this, [this] {
+        if (const QString id = selectedPaymentId(); !id.isEmpty())
+            emit refundRequested(id);
+    });
     connect(m_model, &PagedTableModel::errorOccurred, this, [this](const QString &message) {
         m_summary->setText(message);
         m_summary->setStyleSheet(u"QLabel { color: #b00020; }"_s);
@@ -95,6 +111,17 @@ void TransactionsPage::updateSummary()
     m_summary->setStyleSheet({});
     const qint64 total = m_model->totalCount();
     m_summary->setText(total == 1 ? u"1 payment"_s : u"%1 payments"_s.arg(QLocale().toString(total)));
+}
+
+void TransactionsPage::setRefundsEnabled(bool enabled)
+{
+    m_refund->setVisible(enabled);
+}
+
+QString TransactionsPage::selectedPaymentId() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : rows.first().data(TransactionsModel::PaymentIdRole).toString();
 }
 
 } // namespace kassa::gui

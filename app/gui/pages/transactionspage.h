@@ -6,6 +6,7 @@
 
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTableView;
 
 namespace kassa::store {
@@ -33,6 +34,14 @@ public:
     QLineEdit *searchField() const { return m_search; }
     QTableView *table() const { return m_table; }
     QString summaryText() const;
+    // "Request refund…" beside the search: shown when refund requests can be made from here; it
+    // emits refundRequested() with the selected payment.
+    void setRefundsEnabled(bool enabled);
+    QPushButton *refundButton() const { return m_refund; }
+    QString selectedPaymentId() const;
+
+signals:
+    void refundRequested(const QString &paymentIntentId);
 
 public slots:
     // Sync wrote rows: re-read what is loaded, in place.
@@ -46,6 +55,7 @@ private:
     QLineEdit *m_search;
     QLabel *m_summary;
     QTableView *m_table;
+    QPushButton *m_refund;
     QTimer m_searchTimer;
 };
 

@@ -2,10 +2,12 @@
 #include "app/gui/shell/consoleapp.h"
 
 #include "app/gui/demo/demosession.h"
+#include "app/gui/pages/refundspage.h"
 #include "app/gui/pages/salepage.h"
 #include "app/gui/pages/transactionspage.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
+#include "services/refunds/refundrequestservice.h"
 #include "services/sale/saleservice.h"
 #include "services/security/auditlog.h"
 #include "services/security/keychainsecretstore.h"
@@ -58,7 +60,9 @@ ConsoleApp::~ConsoleApp()
     // of them the client.
     m_window.reset();
     m_sales.reset();
+    m_refunds.reset();
     m_outbox.reset();
+    m_audit.reset();
     m_poller.reset();
     m_processor.reset();
     m_client.reset();
@@ -237,6 +241,34 @@ void ConsoleApp::openWindow(ConsoleContext context)
                     if (applied > 0)
                         transactions->refresh();
                 });
+    // Refund requests need Stripe behind them: the demo's service, or one over this store's outbox.
+    refunds::RefundRequestService *refundService = nullptr;
+    if (m_demo) {
+        refundService = &m_demo->refundRequests();
+    } else if (context.client) {
+        m_audit = std::make_unique<security::AuditLog>(*context.db, context.till);
+        if (!m_outbox)
+            m_outbox = std::make_unique<sync::Outbox>(*context.db, *context.client);
+        m_refunds = std::make_unique<refunds::RefundRequestService>(*context.db, *m_outbox, *m_audit);
+        refundService = m_refunds.get();
+    }
+    if (refundService) {
+        auto *refundsPage = new RefundsPage(context, *refundService);
+        m_window->addPage(Section::Refunds, refundsPage);
+        connect(m_window.get(), &MainWindow::userChanged, refundsPage, &RefundsPage::setUser);
+        transactions->setRefundsEnabled(true);
+        connect(transactions, &TransactionsPage::refundRequested, refundsPage,
+                [this, refundsPage](const QString &paymentIntentId) {
+                    m_window->showSection(Section::Refunds);
+                    refundsPage->openRequestDialog(paymentIntentId);
+                });
+        if (context.poller)
+            connect(context.poller, &sync::EventPoller::batchApplied, refundsPage,
+                    [refundsPage](int, int applied, qint64) {
+                        if (applied > 0)
+                            refundsPage->refresh();
+                    });
+    }
     m_window->resize(1280, 760);
     m_window->show();
     m_splash.reset();
@@ -246,7 +278,8 @@ void ConsoleApp::openWindow(ConsoleContext context)
 
 void ConsoleApp::takeScreenshots()
 {
-    // The log-in screen as it is, then a manager's first screen after a real log-in by PIN.
+    // The log-in screen as it is, then a manager's first screen after a real log-in by PIN, then the
+    // Refunds page with the demo's pending request.
     QDir dir(m_options.screenshotDir);
     dir.mkpath(u"."_s);
     if (!m_window->grab().save(dir.filePath(u"login.png"_s)))
@@ -264,7 +297,7 @@ void ConsoleApp::takeScreenshots()
         QTimer::singleShot(800, this, [this, dir] {
             if (!m_window->grab().save(dir.filePath(u"main.png"_s)))
                 return stop(u"cannot write "_s + dir.filePath(u"main.png"_s), 1);
-            takeSaleScreenshot(dir.path());
+            takeRefundsScreenshot(dir.path());
         });
     });
     LoginScreen *login = m_window->loginScreen();
@@ -294,6 +327,22 @@ void ConsoleApp::takeSaleScreenshot(const QString &dir)
         if (!saved)
             qCritical("kassa: cannot write %s", qUtf8Printable(path));
         emit exitRequested(saved ? 0 : 1);
+    });
+}
+
+void ConsoleApp::takeRefundsScreenshot(const QString &dir)
+{
+    // The approval queue as the manager finds it, with the demo's request picked; then the Sale page.
+    auto *refundsPage = qobject_cast<RefundsPage *>(m_window->page(Section::Refunds));
+    if (!refundsPage)
+        return takeSaleScreenshot(dir);
+    m_window->showSection(Section::Refunds);
+    refundsPage->selectPending(m_demo->pendingRefundRequestId());
+    QTimer::singleShot(500, this, [this, dir] {
+        const QString path = QDir(dir).filePath(u"refunds.png"_s);
+        if (!m_window->grab().save(path))
+            return stop(u"cannot write "_s + path, 1);
+        takeSaleScreenshot(dir);
     });
 }
 

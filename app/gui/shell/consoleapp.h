@@ -11,14 +11,19 @@
 class QLabel;
 class QNetworkAccessManager;
 
-namespace kassa::security {
-class SecretStore;
+namespace kassa::refunds {
+class RefundRequestService;
 }
 namespace kassa::sale {
 class SaleService;
 }
+namespace kassa::security {
+class AuditLog;
+class SecretStore;
+} // namespace kassa::security
 namespace kassa::sync {
 class EventProcessor;
+class Outbox;
 class EventPoller;
 class Outbox;
 } // namespace kassa::sync
@@ -62,6 +67,7 @@ private:
     void openWindow(ConsoleContext context);
     void takeScreenshots();
     void takeSaleScreenshot(const QString &dir);
+    void takeRefundsScreenshot(const QString &dir);
     void showSplash(const QString &text);
     void stop(const QString &message, int exitCode);
 
@@ -75,8 +81,10 @@ private:
     std::unique_ptr<stripe::StripeClient> m_client;
     std::unique_ptr<sync::EventProcessor> m_processor;
     std::unique_ptr<sync::EventPoller> m_poller;
+    std::unique_ptr<security::AuditLog> m_audit;
     std::unique_ptr<sync::Outbox> m_outbox;
     std::unique_ptr<sale::SaleService> m_sales;
+    std::unique_ptr<refunds::RefundRequestService> m_refunds;
     std::unique_ptr<MainWindow> m_window;
 };
 
