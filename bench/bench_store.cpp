@@ -28,7 +28,6 @@
 #include "services/store/migrations.h"
 #include "services/store/paymentrepository.h"
 #include "services/store/refundrepository.h"
-#include "services/store/storeingest.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -39,8 +38,6 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 
-#include <functional>
-
 using namespace Qt::StringLiterals;
 using namespace kassa;
 using namespace kassa::bench;
@@ -48,15 +45,12 @@ using namespace kassa::store;
 
 namespace {
 
-constexpr int FillBatch = 1000;
 constexpr int PageRows = 50;
 constexpr double FirstPageGoalMs = 20;
 constexpr double SearchGoalMs = 50;
 constexpr double RssGoalMiB = 200;
 // The cap of the counts a list shows ("10,000+").
 constexpr qint64 CountCap = 10'000;
-// A fixed "now", so that runs and backends hold the same store.
-constexpr qint64 ShopEnd = 1'780'000'000;
 
 struct Options
 {
@@ -76,87 +70,6 @@ void fail(const QString &what)
 {
     ++g_failures;
     err() << "WRONG RESULT: " << what << Qt::endl;
-}
-
-// Writes `count` objects made by `make` through StoreIngest, FillBatch per transaction.
-bool ingestAll(Database &db, qint64 count, const std::function<std::optional<QJsonObject>(qint64)> &make,
-               const QString &what, qint64 *written)
-{
-    StoreIngest ingest(db);
-    QList<QJsonObject> batch;
-    batch.reserve(FillBatch);
-    qint64 next = 0;
-    *written = 0;
-    QElapsedTimer progress;
-    progress.start();
-    while (next < count) {
-        batch.clear();
-        while (next < count && batch.size() < FillBatch) {
-            if (std::optional<QJsonObject> object = make(next++))
-                batch.append(std::move(*object));
-        }
-        if (batch.isEmpty())
-            continue;
-        const StoreResult<BatchResult> result = ingest.upsertMany(batch, ShopEnd + 60);
-        if (!result.ok()) {
-            fail(u"ingest %1: %2"_s.arg(what, result.error().toString()));
-            return false;
-        }
-        if (result.value().applied != batch.size()) {
-            fail(u"ingest %1: %2 of %3 applied (%4)"_s.arg(what)
-                     .arg(result.value().applied)
-                     .arg(batch.size())
-                     .arg(result.value().rejections.join(u"; "_s)));
-            return false;
-        }
-        *written += batch.size();
-        if (progress.elapsed() > 10'000) {
-            err() << "    " << what << ": " << next << " of " << count << Qt::endl;
-            progress.restart();
-        }
-    }
-    return true;
-}
-
-bool fill(BenchStore &store, const Shop &shop, qint64 *objects)
-{
-    Database &db = store.db();
-    qint64 customers = 0;
-    qint64 payments = 0;
-    qint64 refunds = 0;
-    QElapsedTimer timer;
-    timer.start();
-    if (!ingestAll(
-            db, shop.customerCount(), [&](qint64 c) { return std::optional(shop.customerJson(c)); },
-            u"customers"_s, &customers))
-        return false;
-    if (!ingestAll(
-            db, shop.paymentCount(), [&](qint64 i) { return std::optional(shop.paymentJson(i)); },
-            u"payments"_s, &payments))
-        return false;
-    if (!ingestAll(
-            db, shop.paymentCount(),
-            [&](qint64 i) -> std::optional<QJsonObject> {
-                if (shop.payment(i).refunded == 0)
-                    return std::nullopt;
-                return shop.refundJson(i);
-            },
-            u"refunds"_s, &refunds))
-        return false;
-    const double seconds = double(timer.nsecsElapsed()) / 1e9;
-    *objects = customers + payments + refunds;
-    out() << "  filled: " << customers << " customers, " << payments << " payments (each with its charge), "
-          << refunds << " refunds in " << QString::number(seconds, 'f', 1) << " s" << Qt::endl;
-    report(u"store"_s, store.backend() + u".fill_payments_per_s"_s, double(payments) / seconds,
-           u"payments/s"_s);
-    if (store.config().dialect == Dialect::Postgres) {
-        // What autovacuum would do a little later on a real server: statistics for the planner.
-        if (const StoreError error = db.execDirect(u"ANALYZE"_s); error.isError()) {
-            fail(u"ANALYZE: "_s + error.toString());
-            return false;
-        }
-    }
-    return true;
 }
 
 QString lower(const QString &text)
@@ -617,9 +530,10 @@ bool runBackend(const QString &backend, const Options &options, const Shop &shop
         return false;
     }
     if (!reuse) {
-        qint64 objects = 0;
-        if (!fill(*store, shop, &objects))
+        if (!fillShop(*store, shop, &error)) {
+            fail(error);
             return false;
+        }
         if (!marker.isEmpty()) {
             QFile done(marker);
             if (done.open(QIODevice::WriteOnly))
@@ -688,7 +602,7 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    Shop shop(options.payments, options.refunds, ShopEnd);
+    Shop shop(options.payments, options.refunds, DefaultShopEnd);
     if (options.filled > 0) {
         if (options.keepDir.isEmpty() || !options.sqlite || options.postgres) {
             err() << "--filled: only with --keep and --sqlite-only" << Qt::endl;

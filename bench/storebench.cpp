@@ -2,7 +2,9 @@
 #include "storebench.h"
 
 #include "services/store/migrations.h"
+#include "services/store/storeingest.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -12,6 +14,7 @@
 #include <QUrl>
 
 #include <algorithm>
+#include <functional>
 
 using namespace Qt::StringLiterals;
 
@@ -578,6 +581,94 @@ std::unique_ptr<BenchStore> BenchStore::postgres(const QString &tag, QString *er
         return nullptr;
     }
     return store;
+}
+
+namespace {
+
+constexpr int FillBatch = 1000;
+
+// Writes `count` objects made by `make` through StoreIngest, FillBatch per transaction.
+bool ingestAll(store::Database &db, qint64 count, qint64 now,
+               const std::function<std::optional<QJsonObject>(qint64)> &make, const QString &what,
+               qint64 *written, QString *error)
+{
+    store::StoreIngest ingest(db);
+    QList<QJsonObject> batch;
+    batch.reserve(FillBatch);
+    qint64 next = 0;
+    *written = 0;
+    QElapsedTimer progress;
+    progress.start();
+    while (next < count) {
+        batch.clear();
+        while (next < count && batch.size() < FillBatch) {
+            if (std::optional<QJsonObject> object = make(next++))
+                batch.append(std::move(*object));
+        }
+        if (batch.isEmpty())
+            continue;
+        const store::StoreResult<store::BatchResult> result = ingest.upsertMany(batch, now);
+        if (!result.ok()) {
+            *error = u"ingest %1: %2"_s.arg(what, result.error().toString());
+            return false;
+        }
+        if (result.value().applied != batch.size()) {
+            *error = u"ingest %1: %2 of %3 applied (%4)"_s.arg(what)
+                         .arg(result.value().applied)
+                         .arg(batch.size())
+                         .arg(result.value().rejections.join(u"; "_s));
+            return false;
+        }
+        *written += batch.size();
+        if (progress.elapsed() > 10'000) {
+            err() << "    " << what << ": " << next << " of " << count << Qt::endl;
+            progress.restart();
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+bool fillShop(BenchStore &store, const Shop &shop, QString *error)
+{
+    store::Database &db = store.db();
+    const qint64 now = shop.endTime() + 60;
+    qint64 customers = 0;
+    qint64 payments = 0;
+    qint64 refunds = 0;
+    QElapsedTimer timer;
+    timer.start();
+    if (!ingestAll(
+            db, shop.customerCount(), now, [&](qint64 c) { return std::optional(shop.customerJson(c)); },
+            u"customers"_s, &customers, error))
+        return false;
+    if (!ingestAll(
+            db, shop.paymentCount(), now, [&](qint64 i) { return std::optional(shop.paymentJson(i)); },
+            u"payments"_s, &payments, error))
+        return false;
+    if (!ingestAll(
+            db, shop.paymentCount(), now,
+            [&](qint64 i) -> std::optional<QJsonObject> {
+                if (shop.payment(i).refunded == 0)
+                    return std::nullopt;
+                return shop.refundJson(i);
+            },
+            u"refunds"_s, &refunds, error))
+        return false;
+    const double seconds = double(timer.nsecsElapsed()) / 1e9;
+    out() << "  filled: " << customers << " customers, " << payments << " payments (each with its charge), "
+          << refunds << " refunds in " << QString::number(seconds, 'f', 1) << " s" << Qt::endl;
+    report(u"store"_s, store.backend() + u".fill_payments_per_s"_s, double(payments) / seconds,
+           u"payments/s"_s);
+    if (store.config().dialect == store::Dialect::Postgres) {
+        // What autovacuum would do a little later on a real server: statistics for the planner.
+        if (const store::StoreError analyzed = db.execDirect(u"ANALYZE"_s); analyzed.isError()) {
+            *error = u"ANALYZE: "_s + analyzed.toString();
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace kassa::bench

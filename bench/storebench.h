@@ -24,6 +24,9 @@
 
 namespace kassa::bench {
 
+// The shop's fixed "now" (Unix seconds), so that runs, backends and benches hold the same store.
+constexpr qint64 DefaultShopEnd = 1'780'000'000;
+
 // The generated shop. Every field of payment i is a function of i (and of the sizes), so the same
 // settings give the same store on every run and every backend.
 class Shop
@@ -114,5 +117,10 @@ private:
     std::unique_ptr<store::Database> m_db;
     QString m_postgresName;
 };
+
+// Writes the whole shop into `store` through StoreIngest, a thousand objects per transaction as backfill
+// writes them (customers, then payments with their charges, then refunds), printing progress every 10 s
+// and the fill rate. False, with `error`, when a write fails or is not applied.
+bool fillShop(BenchStore &store, const Shop &shop, QString *error);
 
 } // namespace kassa::bench

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// bench_console: the console over a big store, timed the way a person meets it.
+//
+// - Start: from starting the process to the main window shown (the log-in screen painted), and from
+//   the log-in to the Transactions page painted with its first rows. The program starts itself again
+//   (--child) for every run, so a run includes exec, loading the libraries, Qt's start-up, opening and
+//   checking the store and building the window, as `kassa` does; the child stamps CLOCK_MONOTONIC, which
+//   parent and child share, when its window has painted.
+// - Search: from a keystroke in the Transactions search field to the table painted with the new rows,
+//   the search delay (TransactionsPage::SearchDelayMs) included: the last character of a last4, an
+//   email, a customer name, a payment id, an order ref or a menu item is typed, then the event loop runs
+//   until the view has painted after the model's reset.
+//
+//   bench_console [--store FILE --payments N --refunds M] [--runs 10] [--reps 20] [--quick]
+//
+// Without --store, a fresh SQLite store is filled with --payments payments (the shop of storebench.h);
+// --store takes a file that bench_store --keep filled with the same sizes (it is migrated to this build's
+// schema in place and gets a bench owner: use a copy). The window is the console's MainWindow with its
+// TransactionsPage over the store, without a Stripe key (start-up does not wait for the network).
+// QT_QPA_PLATFORM decides where it draws (offscreen when unset and there is no DISPLAY).
+//
+// Every figure is printed as a human line and a JSON line {"bench": "console", ...}. Exits non-zero only
+// when something is wrong (a search that finds nothing, a child that fails), never because of a time.
+#include "storebench.h"
+
+#include "app/gui/models/transactionsmodel.h"
+#include "app/gui/pages/transactionspage.h"
+#include "app/gui/shell/loginscreen.h"
+#include "app/gui/shell/mainwindow.h"
+#include "services/security/auditlog.h"
+#include "services/security/userservice.h"
+#include "services/store/migrations.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QLineEdit>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWindow>
+
+#include <time.h>
+
+using namespace Qt::StringLiterals;
+using namespace kassa;
+using namespace kassa::bench;
+
+namespace {
+
+constexpr double StartGoalMs = 500;
+constexpr double KeystrokeGoalMs = 100;
+const QString BenchOwner = u"bench"_s;
+
+qint64 monotonicNs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return qint64(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+double msSince(qint64 startNs)
+{
+    return double(monotonicNs() - startNs) / 1e6;
+}
+
+// Runs the event loop until `done` holds; false after `timeoutMs`.
+template<typename Predicate>
+bool spinUntil(Predicate done, int timeoutMs = 30'000)
+{
+    const qint64 deadline = monotonicNs() + qint64(timeoutMs) * 1'000'000;
+    while (!done()) {
+        if (monotonicNs() > deadline)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 20);
+    }
+    return true;
+}
+
+// Counts the paint events a widget receives.
+class PaintCounter : public QObject
+{
+public:
+    explicit PaintCounter(QWidget *widget)
+        : QObject(widget)
+    {
+        widget->installEventFilter(this);
+    }
+    int count() const { return m_count; }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            ++m_count;
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    int m_count = 0;
+};
+
+store::DatabaseConfig storeConfig(const QString &path)
+{
+    return store::DatabaseConfig::sqlite(path);
+}
+
+// A search and what must come back for it.
+struct Search
+{
+    QString kind;
+    QString text;
+};
+
+QList<Search> searches(const Shop &shop, int reps)
+{
+    QRandomGenerator rng(42);
+    auto pick = [&](auto usable) {
+        for (;;) {
+            const Shop::Facts facts = shop.payment(qint64(rng.bounded(quint32(shop.presentCount()))));
+            if (usable(facts))
+                return facts;
+        }
+    };
+    QList<Search> list;
+    for (int rep = 0; rep < reps; ++rep) {
+        const Shop::Facts withCard = pick([](const Shop::Facts &f) { return !f.last4.isEmpty(); });
+        list.append({u"last4"_s, withCard.last4});
+        const Shop::Facts withCustomer = pick([](const Shop::Facts &f) { return f.customer >= 0; });
+        list.append({u"email"_s, shop.customerEmail(withCustomer.customer)});
+        list.append({u"customer name"_s, shop.customerName(withCustomer.customer)});
+        list.append({u"payment id"_s, pick([](const Shop::Facts &) { return true; }).id});
+        const Shop::Facts withRef = pick([](const Shop::Facts &f) { return !f.orderRef.isEmpty(); });
+        list.append({u"order ref"_s, withRef.orderRef});
+        list.append({u"description"_s, Shop::menu().at((rep * 7 + 3) % Shop::menu().size())});
+    }
+    return list;
+}
+
+// --child: one start of the console, then (on the first run only) the keystroke searches. Prints
+// "shown <ns>", "transactions <ms>", "search <kind> <ms> <rows>" and "rss <MiB>" lines for the parent.
+int runChild(const QString &path, const Shop &shop, qint64 parentStartNs, int searchReps)
+{
+    int argc = 1;
+    char name[] = "bench_console";
+    char *argv[] = {name, nullptr};
+    QApplication app(argc, argv);
+    QTextStream lines(stdout);
+
+    // What ConsoleApp does before its window: open, bring the schema up to date, read the users.
+    const store::DatabaseConfig config = storeConfig(path);
+    store::StoreResult<std::unique_ptr<store::Database>> opened = store::Database::open(config);
+    if (!opened.ok()) {
+        err() << "child: cannot open " << path << ": " << opened.error().toString() << Qt::endl;
+        return 1;
+    }
+    std::unique_ptr<store::Database> db = std::move(opened).value();
+    if (const store::StoreError migrated = store::Migrations::migrate(*db); migrated.isError()) {
+        err() << "child: migrate: " << migrated.toString() << Qt::endl;
+        return 1;
+    }
+    security::AuditLog audit(*db, u"bench"_s);
+    security::UserService users(*db, audit);
+    const security::SecurityResult<QList<security::User>> all = users.list();
+    if (!all.ok() || all.value().isEmpty()) {
+        err() << "child: no users" << Qt::endl;
+        return 1;
+    }
+    security::ActingUser owner;
+    for (const security::User &user : all.value()) {
+        if (user.name == BenchOwner)
+            owner = {user.id, user.name, user.role, u"bench"_s};
+    }
+
+    gui::ConsoleContext context;
+    context.db = db.get();
+    context.databaseConfig = config;
+    context.till = u"bench"_s;
+    gui::MainWindow window(context);
+    auto *page = new gui::TransactionsPage(*db);
+    window.addPage(gui::Section::Transactions, page);
+    window.resize(1280, 760);
+    window.show();
+    if (!spinUntil([&] { return window.windowHandle() && window.windowHandle()->isExposed(); })) {
+        err() << "child: the window was never exposed" << Qt::endl;
+        return 1;
+    }
+    // Whatever the expose has painted already, the window is on screen once a full paint has run.
+    window.repaint();
+    lines << "shown " << (monotonicNs() - parentStartNs) << Qt::endl;
+
+    // The log-in itself hashes a PIN (a deliberate quarter of a second); what follows it is timed.
+    PaintCounter viewPaints(page->table()->viewport());
+    const qint64 loginNs = monotonicNs();
+    emit window.loginScreen()->loggedIn(owner);
+    window.showSection(gui::Section::Transactions);
+    if (!spinUntil([&] { return viewPaints.count() > 0; }) || page->model()->rowCount() == 0) {
+        err() << "child: the Transactions page showed no rows after the log-in" << Qt::endl;
+        return 1;
+    }
+    lines << "transactions " << msSince(loginNs) << Qt::endl;
+
+    if (searchReps > 0) {
+        QLineEdit *field = page->searchField();
+        gui::TransactionsModel *model = page->model();
+        // The view's paint count when the model was last reset: the table is updated once it paints again.
+        int paintsAtReset = -1;
+        QObject::connect(model, &QAbstractItemModel::modelReset,
+                         [&paintsAtReset, &viewPaints] { paintsAtReset = viewPaints.count(); });
+        for (Search &search : searches(shop, searchReps)) {
+            // Everything but the last character, and let that search finish.
+            field->setText(search.text.chopped(1));
+            QTest::qWait(gui::TransactionsPage::SearchDelayMs + 100);
+            paintsAtReset = -1;
+            const qint64 keyNs = monotonicNs();
+            QTest::keyClick(field, search.text.back().toLatin1());
+            const bool updated =
+                spinUntil([&] { return paintsAtReset >= 0 && viewPaints.count() > paintsAtReset; });
+            const double ms = msSince(keyNs);
+            if (!updated) {
+                err() << "child: no update after typing " << search.kind << " " << search.text << Qt::endl;
+                return 1;
+            }
+            lines << "search " << search.kind.replace(u' ', u'_') << ' ' << ms << ' ' << model->rowCount()
+                  << Qt::endl;
+        }
+    }
+    lines << "rss " << peakRssMiB() << Qt::endl;
+    return 0;
+}
+
+// Gives the store the owner the child logs in as (the child does not hash a PIN).
+bool ensureOwner(const QString &path, QString *error)
+{
+    store::StoreResult<std::unique_ptr<store::Database>> opened = store::Database::open(storeConfig(path));
+    if (!opened.ok()) {
+        *error = opened.error().toString();
+        return false;
+    }
+    std::unique_ptr<store::Database> db = std::move(opened).value();
+    if (const store::StoreError migrated = store::Migrations::migrate(*db); migrated.isError()) {
+        *error = migrated.toString();
+        return false;
+    }
+    security::AuditLog audit(*db, u"bench"_s);
+    security::UserService users(*db, audit, security::PinHasher::insecureForTests(1000));
+    const security::SecurityResult<QList<security::User>> all = users.list();
+    if (!all.ok()) {
+        *error = all.error().message;
+        return false;
+    }
+    for (const security::User &user : all.value()) {
+        if (user.name == BenchOwner)
+            return true;
+    }
+    if (!all.value().isEmpty()) {
+        *error = u"the store has users but no %1 owner"_s.arg(BenchOwner);
+        return false;
+    }
+    const security::SecurityResult<security::User> added =
+        users.addUser({}, {BenchOwner, u"Bench Owner"_s, Role::Owner}, u"bench-owner-passphrase"_s);
+    if (!added.ok()) {
+        *error = added.error().message;
+        return false;
+    }
+    return true;
+}
+
+struct ChildFigures
+{
+    double shownMs = 0;
+    double transactionsMs = 0;
+    QMap<QString, std::vector<double>> searchMs;
+    double rssMiB = 0;
+};
+
+bool startChild(const QStringList &arguments, ChildFigures *figures)
+{
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (!environment.contains(u"QT_QPA_PLATFORM"_s) && !environment.contains(u"DISPLAY"_s))
+        environment.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    child.setProcessEnvironment(environment);
+    const qint64 startNs = monotonicNs();
+    child.start(QCoreApplication::applicationFilePath(),
+                QStringList(arguments) << u"--child-start"_s << QString::number(startNs));
+    if (!child.waitForFinished(600'000) || child.exitStatus() != QProcess::NormalExit ||
+        child.exitCode() != 0) {
+        err() << "child failed: " << child.errorString() << Qt::endl;
+        return false;
+    }
+    const QStringList output =
+        QString::fromUtf8(child.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
+    for (const QString &line : output) {
+        const QStringList parts = line.split(u' ');
+        if (parts.first() == u"shown"_s)
+            figures->shownMs = double(parts.value(1).toLongLong()) / 1e6;
+        else if (parts.first() == u"transactions"_s)
+            figures->transactionsMs = parts.value(1).toDouble();
+        else if (parts.first() == u"search"_s) {
+            if (parts.value(3).toInt() == 0) {
+                err() << "WRONG RESULT: the " << parts.value(1) << " search found nothing" << Qt::endl;
+                return false;
+            }
+            figures->searchMs[parts.value(1)].push_back(parts.value(2).toDouble());
+        } else if (parts.first() == u"rss"_s)
+            figures->rssMiB = parts.value(1).toDouble();
+    }
+    return figures->shownMs > 0;
+}
+
+void reportPercentiles(const QString &metric, const std::vector<double> &samples, double goalMs)
+{
+    const double p95 = percentile(samples, 0.95);
+    report(u"console"_s, metric + u" p50"_s, percentile(samples, 0.5), u"ms"_s);
+    report(u"console"_s, metric + u" p95"_s, p95, u"ms"_s,
+           u"<= %1 ms: %2"_s.arg(goalMs).arg(p95 <= goalMs ? u"met"_s : u"MISSED"_s));
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // The child makes its QApplication itself (a process has one application object): its arguments are
+    // read here, before the parent's QCoreApplication would exist.
+    const auto argument = [argc, argv](const char *name) {
+        for (int i = 1; i + 1 < argc; ++i) {
+            if (qstrcmp(argv[i], name) == 0)
+                return QByteArray(argv[i + 1]);
+        }
+        return QByteArray();
+    };
+    if (const QByteArray childStart = argument("--child-start"); !childStart.isEmpty()) {
+        const Shop shop(argument("--payments").toLongLong(), argument("--refunds").toLongLong(),
+                        DefaultShopEnd);
+        return runChild(QString::fromLocal8Bit(argument("--store")), shop, childStart.toLongLong(),
+                        argument("--child-searches").toInt());
+    }
+
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Times the console's start and search over a big store."_s);
+    parser.addHelpOption();
+    const QCommandLineOption storeOption(u"store"_s, u"A SQLite file bench_store --keep filled."_s,
+                                         u"FILE"_s);
+    const QCommandLineOption paymentsOption(u"payments"_s, u"Payments in the store."_s, u"N"_s, u"1000000"_s);
+    const QCommandLineOption refundsOption(u"refunds"_s, u"Refunds in the store."_s, u"N"_s, u"100000"_s);
+    const QCommandLineOption runsOption(u"runs"_s, u"Starts to time."_s, u"N"_s, u"10"_s);
+    const QCommandLineOption repsOption(u"reps"_s, u"Searches of each kind."_s, u"N"_s, u"20"_s);
+    const QCommandLineOption quick(u"quick"_s, u"Smoke run: 3,000 payments, 2 starts, 2 searches each."_s);
+    parser.addOptions({storeOption, paymentsOption, refundsOption, runsOption, repsOption, quick});
+    parser.process(app);
+
+    qint64 payments = parser.value(paymentsOption).toLongLong();
+    qint64 refunds = parser.value(refundsOption).toLongLong();
+    int runs = parser.value(runsOption).toInt();
+    int reps = parser.value(repsOption).toInt();
+    if (parser.isSet(quick)) {
+        payments = 3'000;
+        refunds = 300;
+        runs = 2;
+        reps = 2;
+    }
+    QString path = parser.value(storeOption);
+    QTemporaryDir temp;
+    if (path.isEmpty()) {
+        path = temp.filePath(u"kassa.sqlite"_s);
+        out() << "== filling " << payments << " payments into " << path << " ==" << Qt::endl;
+        QString error;
+        std::unique_ptr<BenchStore> store = BenchStore::sqlite(path, &error);
+        if (!store || !fillShop(*store, Shop(payments, refunds, DefaultShopEnd), &error)) {
+            err() << "fill: " << error << Qt::endl;
+            return 1;
+        }
+    }
+    if (QString error; !ensureOwner(path, &error)) {
+        err() << path << ": " << error << Qt::endl;
+        return 1;
+    }
+
+    out() << "== console over " << payments << " payments (" << path << "), " << runs
+          << " starts ==" << Qt::endl;
+    const QStringList childArgs{u"--store"_s,    path,
+                                u"--payments"_s, QString::number(payments),
+                                u"--refunds"_s,  QString::number(refunds)};
+    std::vector<double> shown;
+    std::vector<double> transactions;
+    ChildFigures searched;
+    double rss = 0;
+    for (int run = 0; run < runs; ++run) {
+        ChildFigures figures;
+        // The searches run in the last start, after the others have warmed the file cache alike.
+        const int childReps = run == runs - 1 ? reps : 0;
+        if (!startChild(QStringList(childArgs) << u"--child-searches"_s << QString::number(childReps),
+                        &figures))
+            return 1;
+        shown.push_back(figures.shownMs);
+        transactions.push_back(figures.transactionsMs);
+        rss = std::max(rss, figures.rssMiB);
+        if (childReps > 0)
+            searched = figures;
+    }
+    reportPercentiles(u"start to main window shown"_s, shown, StartGoalMs);
+    reportPercentiles(u"log-in to Transactions page painted"_s, transactions, StartGoalMs);
+    std::vector<double> allSearches;
+    for (auto it = searched.searchMs.cbegin(); it != searched.searchMs.cend(); ++it) {
+        reportPercentiles(u"keystroke to table, "_s + QString(it.key()).replace(u'_', u' '), it.value(),
+                          KeystrokeGoalMs);
+        allSearches.insert(allSearches.end(), it.value().begin(), it.value().end());
+    }
+    reportPercentiles(u"keystroke to table, all searches"_s, allSearches, KeystrokeGoalMs);
+    report(u"console"_s, u"peak RSS of the console"_s, rss, u"MiB"_s);
+    return 0;
+}
