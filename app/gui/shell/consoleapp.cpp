@@ -278,72 +278,83 @@ void ConsoleApp::openWindow(ConsoleContext context)
 
 void ConsoleApp::takeScreenshots()
 {
-    // The log-in screen as it is, then a manager's first screen after a real log-in by PIN, then the
-    // Refunds page with the demo's pending request.
+    // The log-in screen as it is; then, after a real log-in by PIN as the owner (who sees every section),
+    // each page in navigation order, staged the way a person would find it.
     QDir dir(m_options.screenshotDir);
     dir.mkpath(u"."_s);
     if (!m_window->grab().save(dir.filePath(u"login.png"_s)))
         return stop(u"cannot write "_s + dir.filePath(u"login.png"_s), 1);
     QString pin;
     for (const DemoUser &user : DemoSession::users()) {
-        if (user.role == Role::Manager)
+        if (user.role == Role::Owner)
             pin = user.pin;
     }
     if (!m_options.demo || pin.isEmpty()) {
         emit exitRequested(0);
         return;
     }
-    connect(m_window.get(), &MainWindow::userChanged, this, [this, dir] {
-        QTimer::singleShot(800, this, [this, dir] {
-            if (!m_window->grab().save(dir.filePath(u"main.png"_s)))
-                return stop(u"cannot write "_s + dir.filePath(u"main.png"_s), 1);
-            takeRefundsScreenshot(dir.path());
-        });
-    });
+    connect(
+        m_window.get(), &MainWindow::userChanged, this,
+        [this, dir] {
+            m_screenshotQueue = m_window->visibleSections();
+            QTimer::singleShot(800, this, [this, dir] { takeNextScreenshot(dir.path()); });
+        },
+        Qt::SingleShotConnection);
     LoginScreen *login = m_window->loginScreen();
-    login->selectUser(u"max"_s);
+    login->selectUser(u"olga"_s);
     login->pinField()->setText(pin);
     QKeyEvent enter(QEvent::KeyPress, Qt::Key_Return, Qt::NoModifier);
     QApplication::sendEvent(login->pinField(), &enter);
 }
 
-void ConsoleApp::takeSaleScreenshot(const QString &dir)
+void ConsoleApp::takeNextScreenshot(const QString &dir)
 {
-    // The Sale page with an amount typed on the keyboard, as a cashier sees it before paying.
-    auto *page = qobject_cast<SalePage *>(m_window->page(Section::Sale));
-    if (!page) {
+    if (m_screenshotQueue.isEmpty()) {
         emit exitRequested(0);
         return;
     }
-    m_window->showSection(Section::Sale);
-    for (const int key : {Qt::Key_1, Qt::Key_2, Qt::Key_5, Qt::Key_0}) {
-        QKeyEvent digit(QEvent::KeyPress, key, Qt::NoModifier, QString(QChar(u'0' + (key - Qt::Key_0))));
-        QApplication::sendEvent(page->amountDisplay(), &digit);
-    }
-    page->descriptionField()->setText(u"Order 1042: coffee beans"_s);
-    QTimer::singleShot(1500, this, [this, dir] {
-        const QString path = QDir(dir).filePath(u"sale.png"_s);
-        const bool saved = m_window->grab().save(path);
-        if (!saved)
-            qCritical("kassa: cannot write %s", qUtf8Printable(path));
-        emit exitRequested(saved ? 0 : 1);
+    const Section section = m_screenshotQueue.takeFirst();
+    m_window->showSection(section);
+    stageScreenshot(section);
+    QTimer::singleShot(1200, this, [this, dir, section] {
+        // "transactions.png"; the first page after the log-in is also the README's main.png.
+        QStringList names{sectionTitle(section).toLower().replace(u' ', u'-') + u".png"_s};
+        if (section == Section::Transactions)
+            names.append(u"main.png"_s);
+        for (const QString &name : names) {
+            const QString path = QDir(dir).filePath(name);
+            if (!m_window->grab().save(path))
+                return stop(u"cannot write "_s + path, 1);
+        }
+        takeNextScreenshot(dir);
     });
 }
 
-void ConsoleApp::takeRefundsScreenshot(const QString &dir)
+void ConsoleApp::stageScreenshot(Section section)
 {
-    // The approval queue as the manager finds it, with the demo's request picked; then the Sale page.
-    auto *refundsPage = qobject_cast<RefundsPage *>(m_window->page(Section::Refunds));
-    if (!refundsPage)
-        return takeSaleScreenshot(dir);
-    m_window->showSection(Section::Refunds);
-    refundsPage->selectPending(m_demo->pendingRefundRequestId());
-    QTimer::singleShot(500, this, [this, dir] {
-        const QString path = QDir(dir).filePath(u"refunds.png"_s);
-        if (!m_window->grab().save(path))
-            return stop(u"cannot write "_s + path, 1);
-        takeSaleScreenshot(dir);
-    });
+    switch (section) {
+    case Section::Sale:
+        // An amount typed on the keyboard, as a cashier sees it before paying.
+        if (auto *page = qobject_cast<SalePage *>(m_window->page(Section::Sale))) {
+            for (const int key : {Qt::Key_1, Qt::Key_2, Qt::Key_5, Qt::Key_0}) {
+                QKeyEvent digit(QEvent::KeyPress, key, Qt::NoModifier,
+                                QString(QChar(u'0' + (key - Qt::Key_0))));
+                QApplication::sendEvent(page->amountDisplay(), &digit);
+            }
+            page->descriptionField()->setText(u"Order 1042: coffee beans"_s);
+        }
+        break;
+    case Section::Refunds:
+        // The approval queue as a manager finds it, with the demo's request picked.
+        if (auto *page = qobject_cast<RefundsPage *>(m_window->page(Section::Refunds)))
+            page->selectPending(m_demo->pendingRefundRequestId());
+        break;
+    case Section::Transactions:
+    case Section::Customers:
+    case Section::Reports:
+    case Section::Settings:
+        break;
+    }
 }
 
 } // namespace kassa::gui

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "app/gui/shell/consolecontext.h"
+#include "app/gui/shell/sections.h"
 
 #include <QObject>
 #include <QString>
@@ -40,7 +41,7 @@ struct ConsoleOptions
     QString dataDir;     // --data-dir: as kassa-cli's; the demo keeps its store in DIR/demo
     QString databaseUrl; // --database postgresql://...
     QString profile = QStringLiteral("default");
-    QString screenshotDir; // --screenshot DIR: save login.png, main.png (and sale.png) there, then quit
+    QString screenshotDir; // --screenshot DIR: save login.png and one PNG per page there, then quit
 };
 
 // The console's composition root: builds the store, the Stripe client, the events poller and the
@@ -66,8 +67,8 @@ private:
     void readKey();
     void openWindow(ConsoleContext context);
     void takeScreenshots();
-    void takeSaleScreenshot(const QString &dir);
-    void takeRefundsScreenshot(const QString &dir);
+    void takeNextScreenshot(const QString &dir);
+    void stageScreenshot(Section section);
     void showSplash(const QString &text);
     void stop(const QString &message, int exitCode);
 
@@ -86,6 +87,7 @@ private:
     std::unique_ptr<sale::SaleService> m_sales;
     std::unique_ptr<refunds::RefundRequestService> m_refunds;
     std::unique_ptr<MainWindow> m_window;
+    QList<Section> m_screenshotQueue; // --screenshot: the pages still to take
 };
 
 } // namespace kassa::gui
