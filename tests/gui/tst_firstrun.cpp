@@ -81,6 +81,8 @@ private:
     // A store with the owner olga (PIN 1111 for tests: the owner may have a PIN too).
     void makeStoreWithOwner();
     int paymentIntentCount();
+    // KASSA_SHOTS_DIR set (a run under Xvfb): `widget` as NAME.png there, to look at.
+    void shot(QWidget *widget, const QString &name);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<sim::Simulator> m_sim;
@@ -173,6 +175,16 @@ int TestFirstRun::paymentIntentCount()
     return int(sync::test::listAll(client, u"/v1/payment_intents"_s).size());
 }
 
+void TestFirstRun::shot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("KASSA_SHOTS_DIR");
+    if (dir.isEmpty() || !widget)
+        return;
+    QTest::qWait(300);
+    QDir().mkpath(dir);
+    QVERIFY(widget->grab().save(QDir(dir).filePath(name + u".png"_s)));
+}
+
 void TestFirstRun::wizardCreatesOwnerAndKeyThenLogIn()
 {
     startConsole();
@@ -180,24 +192,29 @@ void TestFirstRun::wizardCreatesOwnerAndKeyThenLogIn()
     QVERIFY(wizard);
     QCOMPARE(wizard->currentId(), int(FirstRunWizard::DatabasePageId));
     QVERIFY(field<QRadioButton>(u"databaseSqlite"_s)->isChecked());
+    shot(wizard, u"1-database"_s);
     wizard->next();
     QVERIFY(reachPage(FirstRunWizard::OwnerPageId));
     QPushButton *next = qobject_cast<QPushButton *>(wizard->button(QWizard::NextButton));
     QVERIFY(!next->isEnabled());
     fillOwner();
     QVERIFY(next->isEnabled());
+    shot(wizard, u"2-owner"_s);
     next->click();
     QVERIFY(reachPage(FirstRunWizard::KeyPageId));
     QTest::keyClicks(field<QLineEdit>(u"stripeKey"_s), QString::fromLatin1(TestKey));
     QVERIFY(QTest::qWaitFor([next] { return next->isEnabled(); }, 5000));
     QVERIFY(!field<QCheckBox>(u"sessionOnly"_s)->isVisible());
+    shot(wizard, u"3-key"_s);
     next->click();
     // Stripe (the simulator) is asked, then the wizard goes on by itself.
     QVERIFY(reachPage(FirstRunWizard::EventsPageId));
+    shot(wizard, u"4-events"_s);
     next->click();
     QVERIFY(reachPage(FirstRunWizard::FinishPageId));
     QVERIFY(field<QLabel>(u"summary"_s)->text().contains(u"olga"_s));
     QVERIFY(field<QLabel>(u"summary"_s)->text().contains(u"keychain"_s));
+    shot(wizard, u"5-finish"_s);
     wizard->button(QWizard::FinishButton)->click();
 
     QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
@@ -255,6 +272,7 @@ void TestFirstRun::badKeyIsRefused()
         QTest::qWaitFor([result] { return result->text().startsWith(u"Stripe does not accept"_s); }, 15'000));
     QCOMPARE(wizard->currentId(), int(FirstRunWizard::KeyPageId));
     QVERIFY(!m_keychain->contains(KeyId));
+    shot(wizard, u"3-key-refused"_s);
     // The key itself is never shown in the message.
     QVERIFY(!result->text().contains(u"kassafirstrun0123456789"_s));
 }
@@ -277,6 +295,7 @@ void TestFirstRun::lockedKeychainOffersSessionOnly()
     QPushButton *next = qobject_cast<QPushButton *>(wizard->button(QWizard::NextButton));
     // Neither the keychain nor the explicit choice: no way on.
     QVERIFY(!next->isEnabled());
+    shot(wizard, u"3-key-locked-keychain"_s);
     sessionOnly->click();
     QVERIFY(next->isEnabled());
     next->click();
@@ -327,6 +346,7 @@ void TestFirstRun::lockedKeychainAtStartup()
     dialog->retryButton()->click();
     QVERIFY(QTest::qWaitFor([this, &first] { return !first && m_console->keychainDialog(); }, 10'000));
     dialog = m_console->keychainDialog();
+    shot(dialog, u"6-keychain-dialog"_s);
     dialog->sessionButton()->click();
     QTest::keyClicks(dialog->keyField(), u"sk_live_kassafirstrun0123456789"_s);
     dialog->useKeyButton()->click();
@@ -380,6 +400,7 @@ void TestFirstRun::startupSendsPendingOutboxRowOnce()
     QVERIFY2(notice.contains(u"1 done"_s), qPrintable(notice));
     QVERIFY2(notice.contains(u"1 unfinished sale"_s), qPrintable(notice));
     QVERIFY(m_console->window()->findChild<QWidget *>(u"recoveryNotice"_s));
+    shot(m_console->window(), u"7-recovery-notice"_s);
     QCOMPARE(paymentIntentCount(), 1);
 
     // A second start finds nothing left: no second payment, no notice.

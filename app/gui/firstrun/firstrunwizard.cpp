@@ -15,6 +15,7 @@
 #include "services/stripe/resources/webhookendpoints.h"
 #include "services/stripe/stripeclient.h"
 
+#include <QAbstractButton>
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QFileInfo>
@@ -701,9 +702,13 @@ public:
             return true;
         m_saving = true;
         emit completeChanged();
+        // Once the owner is being written, a cancel could no longer take it back: no way out until the
+        // save has finished one way or the other.
+        setLeaving(false);
         showMessage(m_status, u"Saving…"_s, false);
         firstRun()->save([this](const QString &error) {
             m_saving = false;
+            setLeaving(true);
             emit completeChanged();
             if (!error.isEmpty()) {
                 showMessage(m_status, error, true);
@@ -716,6 +721,14 @@ public:
     }
 
 private:
+    void setLeaving(bool enabled)
+    {
+        for (const QWizard::WizardButton button : {QWizard::BackButton, QWizard::CancelButton}) {
+            if (QAbstractButton *shown = wizard()->button(button))
+                shown->setEnabled(enabled);
+        }
+    }
+
     QLabel *m_summary;
     QLabel *m_status;
     bool m_saving = false;
@@ -767,9 +780,22 @@ void FirstRunWizard::writeSecret(security::SecretKind kind, const QString &value
     });
 }
 
-void FirstRunWizard::save(const std::function<void(const QString &error)> &done)
+void FirstRunWizard::done(int result)
+{
+    // Escape or the window's close button while the owner is being written: the save finishes first.
+    if (m_saving && result != Accepted)
+        return;
+    QWizard::done(result);
+}
+
+void FirstRunWizard::save(const std::function<void(const QString &error)> &finished)
 {
     m_warnings.clear();
+    m_saving = true;
+    const auto done = [this, finished](const QString &error) {
+        m_saving = false;
+        finished(error);
+    };
     auto afterKey = [this, done] {
         LocalConfig local(m_environment.sqlite.sqlitePath.isEmpty()
                               ? QString()

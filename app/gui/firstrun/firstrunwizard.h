@@ -90,8 +90,11 @@ public:
     QString checkedKey() const { return m_key; }
     QString databaseUrl() const { return m_databaseUrl; }
 
-    // Finish: saves everything (see the class comment); `done` gets an empty string or why not.
-    void save(const std::function<void(const QString &error)> &done);
+    // Finish: saves everything (see the class comment); `finished` gets an empty string or why not.
+    void save(const std::function<void(const QString &error)> &finished);
+    bool isSaving() const { return m_saving; }
+
+    void done(int result) override;
 
 private:
     void writeSecret(security::SecretKind kind, const QString &value, const std::function<void()> &next,
@@ -108,6 +111,7 @@ private:
     QString m_key;
     bool m_sessionOnly = false;
     QStringList m_warnings;
+    bool m_saving = false;
 };
 
 } // namespace kassa::gui
