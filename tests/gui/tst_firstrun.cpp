@@ -6,6 +6,7 @@
 // the window opens.
 #include "app/gui/firstrun/firstrunwizard.h"
 #include "app/gui/firstrun/keychaindialog.h"
+#include "app/gui/firstrun/localconfig.h"
 #include "app/gui/shell/consoleapp.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
@@ -60,6 +61,7 @@ private slots:
     void badKeyIsRefused();
     void lockedKeychainOffersSessionOnly();
     void cancelLeavesNoOwner();
+    void postgresStoreIsRememberedAndJoined();
     void lockedKeychainAtStartup();
     void startupSendsPendingOutboxRowOnce();
 
@@ -329,6 +331,83 @@ void TestFirstRun::cancelLeavesNoOwner()
     m_console.reset();
     startConsole();
     QVERIFY(waitForWizard());
+}
+
+void TestFirstRun::postgresStoreIsRememberedAndJoined()
+{
+    store::test::TestStore pg;
+    QString message;
+    const store::test::TestStore::Status status = pg.create(u"postgres"_s, &message);
+    if (status == store::test::TestStore::Status::Skip)
+        QSKIP(qPrintable(message));
+    QVERIFY2(status == store::test::TestStore::Status::Ready, qPrintable(message));
+    const QString url = store::test::postgresUrl(pg.config());
+
+    // The first till picks the shared database: tested, then set up as usual.
+    startConsole();
+    FirstRunWizard *wizard = waitForWizard();
+    QVERIFY(wizard);
+    field<QRadioButton>(u"databasePostgres"_s)->click();
+    QTest::keyClicks(field<QLineEdit>(u"databaseUrl"_s), url);
+    QTest::keyClicks(field<QLineEdit>(u"databasePassword"_s), pg.config().password);
+    wizard->next();
+    QVERIFY(reachPage(FirstRunWizard::OwnerPageId));
+    fillOwner();
+    wizard->next();
+    QVERIFY(reachPage(FirstRunWizard::KeyPageId));
+    QTest::keyClicks(field<QLineEdit>(u"stripeKey"_s), QString::fromLatin1(TestKey));
+    QPushButton *next = qobject_cast<QPushButton *>(wizard->button(QWizard::NextButton));
+    QVERIFY(QTest::qWaitFor([next] { return next->isEnabled(); }, 5000));
+    next->click();
+    QVERIFY(reachPage(FirstRunWizard::EventsPageId));
+    next->click();
+    QVERIFY(reachPage(FirstRunWizard::FinishPageId));
+    wizard->button(QWizard::FinishButton)->click();
+    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
+    QCOMPARE(gui::LocalConfig(m_dir->path()).databaseUrl(u"default"_s), url);
+    QVERIFY(logIn(u"olga"_s, QString::fromLatin1(OwnerPassphrase)));
+
+    // The next start goes to that database without asking.
+    m_console.reset();
+    startConsole();
+    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
+    QVERIFY(!m_console->firstRunWizard());
+    QVERIFY(logIn(u"olga"_s, QString::fromLatin1(OwnerPassphrase)));
+
+    // A second till (another data folder, its own keychain) joins it: only the key is asked for.
+    m_console.reset();
+    QTemporaryDir secondTill;
+    m_keychain = std::make_unique<security::MemorySecretStore>();
+    gui::ConsoleOptions options;
+    options.dataDir = secondTill.path();
+    m_console = std::make_unique<ConsoleApp>(options);
+    m_console->setKeychain(m_keychain.get());
+    m_console->setApiBase(m_sim->baseUrl());
+    m_console->setPinHasher(TestHasher);
+    m_console->start();
+    wizard = waitForWizard();
+    QVERIFY(wizard);
+    field<QRadioButton>(u"databasePostgres"_s)->click();
+    QTest::keyClicks(field<QLineEdit>(u"databaseUrl"_s), url);
+    QTest::keyClicks(field<QLineEdit>(u"databasePassword"_s), pg.config().password);
+    wizard->next();
+    QVERIFY(reachPage(FirstRunWizard::KeyPageId));
+    QVERIFY(field<QLabel>(u"databaseResult"_s)->text().contains(u"already set up"_s));
+    QTest::keyClicks(field<QLineEdit>(u"stripeKey"_s), QString::fromLatin1(TestKey));
+    next = qobject_cast<QPushButton *>(wizard->button(QWizard::NextButton));
+    QVERIFY(QTest::qWaitFor(
+        [wizard] {
+            return wizard->button(QWizard::NextButton)->isEnabled() ||
+                   wizard->button(QWizard::FinishButton)->isEnabled();
+        },
+        5000));
+    wizard->next();
+    QVERIFY(reachPage(FirstRunWizard::FinishPageId));
+    shot(wizard, u"5-finish-joined"_s);
+    wizard->button(QWizard::FinishButton)->click();
+    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
+    QVERIFY(m_keychain->contains(KeyId));
+    QVERIFY(logIn(u"olga"_s, QString::fromLatin1(OwnerPassphrase)));
 }
 
 void TestFirstRun::lockedKeychainAtStartup()
