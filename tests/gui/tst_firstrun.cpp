@@ -319,7 +319,18 @@ void TestFirstRun::cancelLeavesNoOwner()
     FirstRunWizard *wizard = waitForWizard();
     QVERIFY(wizard);
     QSignalSpy exit(m_console.get(), &ConsoleApp::exitRequested);
+    // A PostgreSQL address that answers nothing: said on the page, and Next stays there.
+    field<QRadioButton>(u"databasePostgres"_s)->click();
+    QTest::keyClicks(field<QLineEdit>(u"databaseUrl"_s), u"postgresql://kassa@127.0.0.1:1/kassa"_s);
     wizard->next();
+    auto *result = field<QLabel>(u"databaseResult"_s);
+    QVERIFY(QTest::qWaitFor(
+        [result] { return result->text().startsWith(u"Kassa cannot use this database"_s); }, 20'000));
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::DatabasePageId));
+    shot(wizard, u"1-database-postgres-refused"_s);
+    field<QRadioButton>(u"databaseSqlite"_s)->click();
+    wizard->next();
+    QVERIFY(reachPage(FirstRunWizard::OwnerPageId));
     fillOwner();
     wizard->next();
     QVERIFY(reachPage(FirstRunWizard::KeyPageId));
