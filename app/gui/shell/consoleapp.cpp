@@ -102,6 +102,16 @@ ConsoleApp::~ConsoleApp()
     m_demo.reset();
 }
 
+FirstRunWizard *ConsoleApp::firstRunWizard() const
+{
+    return m_wizard.data();
+}
+
+KeychainDialog *ConsoleApp::keychainDialog() const
+{
+    return m_keychainDialog.data();
+}
+
 void ConsoleApp::start()
 {
     if (m_options.demo)

@@ -68,8 +68,8 @@ public:
     void start();
     MainWindow *window() const { return m_window.get(); }
     // While they are open: the first-run wizard, the keychain dialog of the start-up.
-    FirstRunWizard *firstRunWizard() const { return m_wizard; }
-    KeychainDialog *keychainDialog() const { return m_keychainDialog; }
+    FirstRunWizard *firstRunWizard() const;
+    KeychainDialog *keychainDialog() const;
     // What the start-up recovery did, in words (empty while it runs or when there was nothing to do).
     QString recoveryNotice() const { return m_recoveryNotice; }
 
