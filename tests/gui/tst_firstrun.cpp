@@ -419,6 +419,8 @@ void TestFirstRun::postgresStoreIsRememberedAndJoined()
     QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
     QVERIFY(m_keychain->contains(KeyId));
     QVERIFY(logIn(u"olga"_s, QString::fromLatin1(OwnerPassphrase)));
+    // Its connections close before the test database is dropped.
+    m_console.reset();
 }
 
 void TestFirstRun::lockedKeychainAtStartup()
