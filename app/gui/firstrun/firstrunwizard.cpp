@@ -232,7 +232,7 @@ private:
                 m_test->setEnabled(true);
                 if (!probe.error.isEmpty()) {
                     showMessage(m_result,
-                                u"Kassa cannot use this database: "_s + probe.error +
+                                u"Kassa cannot use this database: "_s + probe.error.simplified() +
                                     u"\nCheck the address, the password and that the server lets this "
                                     "computer in."_s,
                                 true);
@@ -500,20 +500,19 @@ private:
         emit completeChanged();
         m_retry->setEnabled(false);
         // A read tells whether the keychain answers at all; NotFound is the normal answer on a first run.
-        m_environment.secrets->read(
-            {m_environment.profile, security::SecretKind::StripeSecretKey}, this,
-            [this](const security::SecretResult &result) {
-                m_probing = false;
-                m_retry->setEnabled(true);
-                m_keychainWorks = !result.error.allowsSessionOnly();
-                m_keychainBox->setVisible(!m_keychainWorks);
-                if (!m_keychainWorks)
-                    m_keychainText->setText(u"Kassa cannot keep the key in the keychain: "_s +
-                                            result.error.message +
-                                            u"\nUnlock the keychain and try again, or keep the key for this "
-                                            "session only."_s);
-                emit completeChanged();
-            });
+        m_environment.secrets->read({m_environment.profile, security::SecretKind::StripeSecretKey}, this,
+                                    [this](const security::SecretResult &result) {
+                                        m_probing = false;
+                                        m_retry->setEnabled(true);
+                                        m_keychainWorks = !result.error.allowsSessionOnly();
+                                        m_keychainBox->setVisible(!m_keychainWorks);
+                                        if (!m_keychainWorks)
+                                            m_keychainText->setText(
+                                                u"Kassa cannot keep the key in the keychain: "_s +
+                                                result.error.message +
+                                                (result.error.message.endsWith(u'.') ? QString() : u"."_s));
+                                        emit completeChanged();
+                                    });
     }
 
     FirstRunEnvironment m_environment;
@@ -538,10 +537,12 @@ public:
     EventsPage()
     {
         setTitle(u"News from Stripe"_s);
-        setSubTitle(u"Payments, refunds and disputes change at Stripe too (a refund from the Dashboard, a "
-                    "card payment that settles later). Kassa keeps its records up to date by asking Stripe "
-                    "regularly, or by receiving Stripe's webhooks."_s);
+        setSubTitle(u"How Kassa hears of what changes at Stripe."_s);
         auto *layout = new QVBoxLayout(this);
+        layout->addWidget(wrapped(u"Payments and refunds also change at Stripe (a refund from the Dashboard, "
+                                  "a payment that settles later). Kassa keeps its records up to date by "
+                                  "asking Stripe regularly, or by receiving Stripe's webhooks."_s,
+                                  this));
         m_poll = new QRadioButton(u"Ask Stripe regularly (recommended: works behind any router)"_s, this);
         m_poll->setObjectName(u"eventsPoll"_s);
         layout->addWidget(m_poll);

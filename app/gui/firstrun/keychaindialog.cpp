@@ -32,7 +32,13 @@ KeychainDialog::KeychainDialog(const security::SecretError &error, const QUrl &a
     auto *title = new QLabel(u"<h3>%1</h3>"_s.arg(cause.toHtmlEscaped()), this);
     title->setWordWrap(true);
     layout->addWidget(title);
-    auto *detail = new QLabel(error.message, this);
+    // The keychain's message, as a sentence of its own.
+    QString message = error.message;
+    if (!message.isEmpty())
+        message[0] = message.at(0).toUpper();
+    if (!message.endsWith(u'.'))
+        message += u'.';
+    auto *detail = new QLabel(message, this);
     detail->setObjectName(u"keychainError"_s);
     detail->setWordWrap(true);
     detail->setTextFormat(Qt::PlainText);
@@ -46,6 +52,7 @@ KeychainDialog::KeychainDialog(const security::SecretError &error, const QUrl &a
     choices->setWordWrap(true);
     choices->setTextFormat(Qt::PlainText);
     layout->addWidget(choices);
+    layout->addSpacing(8);
 
     m_keyBox = new QWidget(this);
     auto *keyRow = new QHBoxLayout(m_keyBox);
