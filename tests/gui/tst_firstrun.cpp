@@ -26,6 +26,7 @@
 
 #include <QCheckBox>
 #include <QDir>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
@@ -59,6 +60,7 @@ private slots:
 
     void wizardCreatesOwnerAndKeyThenLogIn();
     void badKeyIsRefused();
+    void webhookChoiceIsSavedAndRegistered();
     void lockedKeychainOffersSessionOnly();
     void cancelLeavesNoOwner();
     void postgresStoreIsRememberedAndJoined();
@@ -277,6 +279,56 @@ void TestFirstRun::badKeyIsRefused()
     shot(wizard, u"3-key-refused"_s);
     // The key itself is never shown in the message.
     QVERIFY(!result->text().contains(u"kassafirstrun0123456789"_s));
+}
+
+void TestFirstRun::webhookChoiceIsSavedAndRegistered()
+{
+    startConsole();
+    FirstRunWizard *wizard = waitForWizard();
+    QVERIFY(wizard);
+    wizard->next();
+    QVERIFY(reachPage(FirstRunWizard::OwnerPageId));
+    fillOwner();
+    wizard->next();
+    QVERIFY(reachPage(FirstRunWizard::KeyPageId));
+    QTest::keyClicks(field<QLineEdit>(u"stripeKey"_s), QString::fromLatin1(TestKey));
+    QPushButton *next = qobject_cast<QPushButton *>(wizard->button(QWizard::NextButton));
+    QVERIFY(QTest::qWaitFor([next] { return next->isEnabled(); }, 5000));
+    next->click();
+    QVERIFY(reachPage(FirstRunWizard::EventsPageId));
+    field<QRadioButton>(u"eventsWebhook"_s)->click();
+    auto *listen = field<QLineEdit>(u"webhookListen"_s);
+    listen->clear();
+    QTest::keyClicks(listen, u"127.0.0.1"_s);
+    next->click();
+    // No port: said, and the page stays.
+    QCOMPARE(wizard->currentId(), int(FirstRunWizard::EventsPageId));
+    QTest::keyClicks(listen, u":8899"_s);
+    field<QCheckBox>(u"webhookRegister"_s)->click();
+    QTest::keyClicks(field<QLineEdit>(u"webhookUrl"_s), u"https://till.example.com/webhook"_s);
+    shot(wizard, u"4-events-webhook"_s);
+    next->click();
+    QVERIFY(reachPage(FirstRunWizard::FinishPageId));
+    wizard->button(QWizard::FinishButton)->click();
+    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
+
+    // The endpoint is registered at Stripe and its signing secret kept.
+    QVERIFY(m_keychain->contains({u"default"_s, security::SecretKind::WebhookSecret}));
+    QNetworkAccessManager network;
+    stripe::StripeClient client(network);
+    client.setApiBase(m_sim->baseUrl());
+    client.setApiKey(QString::fromLatin1(TestKey));
+    const QList<QJsonObject> endpoints = sync::test::listAll(client, u"/v1/webhook_endpoints"_s);
+    QCOMPARE(endpoints.size(), 1);
+    QCOMPARE(endpoints.first().value(u"url"_s).toString(), u"https://till.example.com/webhook"_s);
+    auto opened = store::Database::open(store::DatabaseConfig::sqlite(storePath()));
+    QVERIFY(opened.ok());
+    std::unique_ptr<store::Database> db = std::move(opened).value();
+    security::AuditLog audit(*db);
+    security::SettingsService settings(*db, audit);
+    QCOMPARE(settings.value(QString(gui::EventsSourceSetting)).value(), u"webhook"_s);
+    QCOMPARE(settings.value(QString(gui::WebhookListenSetting)).value(), u"127.0.0.1:8899"_s);
+    QCOMPARE(settings.value(QString(gui::WebhookUrlSetting)).value(), u"https://till.example.com/webhook"_s);
 }
 
 void TestFirstRun::lockedKeychainOffersSessionOnly()
