@@ -427,8 +427,9 @@ void ConsoleApp::recoverAtStartup()
     m_outbox->recover([this, unfinishedSales](const sync::RecoveryReport &report) {
         QStringList done;
         if (report.claimed > 0) {
-            done << u"Sent again %1 unanswered Stripe call(s) (%2 unfinished sale(s) among them): %3 done, "
-                    "%4 failed, %5 still waiting."_s.arg(report.claimed)
+            done << u"Sent again what Stripe had not answered when Kassa stopped: %1 request(s), %2 of them "
+                    "unfinished sale(s), with their first keys, so nothing is charged twice: %3 done, %4 "
+                    "failed, %5 still waiting."_s.arg(report.claimed)
                         .arg(unfinishedSales)
                         .arg(report.done)
                         .arg(report.failed)
