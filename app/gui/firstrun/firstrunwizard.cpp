@@ -594,6 +594,10 @@ public:
         m_publicUrl->setEnabled(false);
         connect(m_webhook, &QRadioButton::toggled, m_webhookBox, &QWidget::setEnabled);
         connect(m_register, &QCheckBox::toggled, m_publicUrl, &QWidget::setEnabled);
+        // A message about the last Next goes as soon as the fields change.
+        for (QLineEdit *edited : {m_listen, m_publicUrl})
+            connect(edited, &QLineEdit::textChanged, this,
+                    [this] { showMessage(m_problem, QString(), false); });
     }
 
     bool validatePage() override
