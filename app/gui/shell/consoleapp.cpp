@@ -2,15 +2,21 @@
 #include "app/gui/shell/consoleapp.h"
 
 #include "app/gui/demo/demosession.h"
+#include "app/gui/firstrun/firstrunwizard.h"
+#include "app/gui/firstrun/keychaindialog.h"
+#include "app/gui/firstrun/localconfig.h"
 #include "app/gui/pages/refundspage.h"
 #include "app/gui/pages/salepage.h"
 #include "app/gui/pages/transactionspage.h"
+#include "app/gui/shell/consolestatusbar.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
 #include "services/refunds/refundrequestservice.h"
 #include "services/sale/saleservice.h"
 #include "services/security/auditlog.h"
 #include "services/security/keychainsecretstore.h"
+#include "services/security/sessionsecretstore.h"
+#include "services/security/settingsservice.h"
 #include "services/security/stripekey.h"
 #include "services/security/userservice.h"
 #include "services/store/database.h"
@@ -24,11 +30,14 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
+#include <QPushButton>
 #include <QSysInfo>
 #include <QTimer>
 
@@ -39,6 +48,26 @@ namespace kassa::gui {
 namespace {
 
 constexpr int DemoPollIntervalMs = 10'000;
+
+// A line in the status bar beside the connection and outbox labels (which stay visible) until the
+// Dismiss button beside it is pressed: what the start-up did on its own is never done silently.
+void addNotice(MainWindow *window, const QString &text, const QString &name)
+{
+    auto *notice = new QWidget;
+    notice->setObjectName(name);
+    auto *layout = new QHBoxLayout(notice);
+    layout->setContentsMargins(8, 0, 0, 0);
+    auto *label = new QLabel(text, notice);
+    label->setTextFormat(Qt::PlainText);
+    label->setToolTip(text);
+    label->setStyleSheet(u"color: #8a5300;"_s);
+    layout->addWidget(label, 1);
+    auto *dismiss = new QPushButton(u"Dismiss"_s, notice);
+    dismiss->setAccessibleName(u"Dismiss the notice: "_s + text);
+    layout->addWidget(dismiss);
+    QObject::connect(dismiss, &QPushButton::clicked, notice, &QObject::deleteLater);
+    window->statusBar()->addWidget(notice, 1);
+}
 
 QString tillId()
 {
@@ -57,7 +86,9 @@ ConsoleApp::ConsoleApp(const ConsoleOptions &options, QObject *parent)
 ConsoleApp::~ConsoleApp()
 {
     // The window and its pages use everything below; sales use the outbox, the poller the processor, all
-    // of them the client.
+    // of them the client. The wizard and the keychain dialog use the secret store.
+    delete m_wizard.data();
+    delete m_keychainDialog.data();
     m_window.reset();
     m_sales.reset();
     m_refunds.reset();
@@ -69,6 +100,16 @@ ConsoleApp::~ConsoleApp()
     m_network.reset();
     m_db.reset();
     m_demo.reset();
+}
+
+FirstRunWizard *ConsoleApp::firstRunWizard() const
+{
+    return m_wizard.data();
+}
+
+KeychainDialog *ConsoleApp::keychainDialog() const
+{
+    return m_keychainDialog.data();
 }
 
 void ConsoleApp::start()
@@ -136,7 +177,17 @@ void ConsoleApp::startDemo()
 
 void ConsoleApp::startStore()
 {
-    m_secrets = std::make_unique<security::KeychainSecretStore>();
+    if (!m_injectedKeychain)
+        m_keychain = std::make_unique<security::KeychainSecretStore>();
+    // Every secret of the console goes through the session store: the keychain, plus the explicit choice
+    // to keep a key in memory for this session when the keychain is missing or locked.
+    m_secrets = std::make_unique<security::SessionSecretStore>(m_injectedKeychain ? *m_injectedKeychain
+                                                                                  : *m_keychain);
+    if (m_apiBase.isEmpty() && qEnvironmentVariableIsSet("KASSA_API_BASE"))
+        m_apiBase = QUrl(qEnvironmentVariable("KASSA_API_BASE"));
+    // --database, else the PostgreSQL store the first-run wizard chose on this computer, else SQLite.
+    if (m_options.databaseUrl.isEmpty())
+        m_options.databaseUrl = LocalConfig(m_options.dataDir).databaseUrl(m_options.profile);
     if (m_options.databaseUrl.isEmpty())
         return openStore({});
     // A URL without a password takes the profile's from the keychain (else libpq's PGPASSWORD, ~/.pgpass).
@@ -172,45 +223,131 @@ void ConsoleApp::openStore(const QString &databasePassword)
     const security::SecurityResult<bool> hasUsers = security::UserService(*m_db, audit).hasUsers();
     if (!hasUsers.ok())
         return stop(u"Cannot read the users: "_s + hasUsers.error().message, 1);
-    if (!hasUsers.value()) {
-        // The first-run wizard is not built yet; say what works today instead of an empty log-in.
-        return stop(
-            u"The store %1 has no users yet. Create the owner with\n\n    kassa-cli users add NAME --role "
-            "owner\n\n(and add the Stripe key with kassa-cli keys set), or try the console with "
-            "kassa --demo."_s.arg(m_config.toDisplayString()),
-            1);
-    }
+    if (!hasUsers.value())
+        return startFirstRun();
     readKey();
+}
+
+void ConsoleApp::startFirstRun()
+{
+    m_splash.reset();
+    FirstRunEnvironment environment;
+    environment.secrets = m_secrets.get();
+    environment.profile = m_options.profile;
+    environment.apiBase = m_apiBase;
+    environment.sqlite = store::DatabaseConfig::sqlite(
+        m_options.dataDir.isEmpty() ? store::DatabaseConfig::defaultSqlitePath()
+                                    : QDir(m_options.dataDir).filePath(u"kassa.sqlite"_s));
+    if (m_config.dialect == store::Dialect::Postgres)
+        environment.current = m_config;
+    environment.till = tillId();
+    environment.hasher = m_hasher;
+    auto *wizard = new FirstRunWizard(environment);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    m_wizard = wizard;
+    connect(wizard, &QWizard::finished, this, [this, wizard](int result) {
+        if (result != QDialog::Accepted) {
+            // Nothing was saved but the store's empty tables: the next start asks again.
+            qInfo("kassa: set-up canceled; nothing was saved");
+            emit exitRequested(0);
+            return;
+        }
+        m_startupNotes = wizard->warnings();
+        if (wizard->keyForSessionOnly())
+            m_startupNotes << u"The Stripe key is kept for this session only: Kassa asks for it again at the "
+                              "next start."_s;
+        const store::DatabaseConfig chosen = wizard->databaseConfig();
+        if (chosen.toDisplayString() != m_config.toDisplayString()) {
+            m_db.reset();
+            m_config = chosen;
+            store::StoreResult<std::unique_ptr<store::Database>> opened = store::Database::open(m_config);
+            if (!opened.ok())
+                return stop(u"Cannot open the store %1: %2"_s.arg(m_config.toDisplayString(),
+                                                                  opened.error().toString()),
+                            1);
+            m_db = std::move(opened).value();
+            if (const store::StoreError migrated = store::Migrations::migrate(*m_db); migrated.isError())
+                return stop(
+                    u"Cannot prepare the store %1: %2"_s.arg(m_config.toDisplayString(), migrated.toString()),
+                    1);
+        }
+        readKey();
+    });
+    wizard->show();
 }
 
 void ConsoleApp::readKey()
 {
+    // A key in the environment wins (kassa-cli's order): the keychain is not asked.
+    if (const QString key = qEnvironmentVariable("KASSA_STRIPE_API_KEY"); !key.isEmpty())
+        return openWithKey(key);
     showSplash(u"Reading the Stripe key from the keychain…"_s);
     m_secrets->read({m_options.profile, security::SecretKind::StripeSecretKey}, this,
                     [this](const security::SecretResult &result) {
-                        ConsoleContext context;
-                        context.db = m_db.get();
-                        context.databaseConfig = m_config;
-                        context.till = tillId();
-                        const QString key = qEnvironmentVariable("KASSA_STRIPE_API_KEY", result.value);
-                        if (!key.isEmpty()) {
-                            m_network = std::make_unique<QNetworkAccessManager>();
-                            m_client = std::make_unique<stripe::StripeClient>(*m_network);
-                            const QString apiBase = qEnvironmentVariable("KASSA_API_BASE");
-                            if (!apiBase.isEmpty())
-                                m_client->setApiBase(QUrl(apiBase));
-                            m_client->setApiKey(key);
-                            m_processor = std::make_unique<sync::EventProcessor>(*m_db, m_client.get());
-                            m_poller = std::make_unique<sync::EventPoller>(*m_db, *m_client, *m_processor);
-                            context.client = m_client.get();
-                            context.poller = m_poller.get();
-                            context.testMode = !security::StripeKey::parse(key).isLive();
-                            context.stripeDescription = m_client->apiBase().host();
-                        }
-                        openWindow(context);
-                        if (m_poller)
-                            m_poller->start();
+                        if (!result.ok() && result.error.allowsSessionOnly())
+                            return askKeychain(result.error);
+                        if (!result.ok())
+                            m_startupNotes << u"No Stripe key: "_s + result.error.message +
+                                                  u" Sales and refunds need one."_s;
+                        openWithKey(result.value);
                     });
+}
+
+void ConsoleApp::askKeychain(const security::SecretError &error)
+{
+    m_splash.reset();
+    auto *dialog = new KeychainDialog(error, m_apiBase);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_keychainDialog = dialog;
+    connect(dialog, &QDialog::finished, this, [this, dialog](int choice) {
+        switch (choice) {
+        case KeychainDialog::Retry:
+            return readKey();
+        case KeychainDialog::SessionKey:
+            m_secrets->keepForSession({m_options.profile, security::SecretKind::StripeSecretKey},
+                                      dialog->sessionKey());
+            m_startupNotes << u"The Stripe key is kept for this session only."_s;
+            return readKey();
+        default:
+            m_startupNotes << u"Without Stripe: the keychain could not be read. Sales and refunds need the "
+                              "key; restart Kassa once the keychain is unlocked."_s;
+            return openWithKey({});
+        }
+    });
+    dialog->show();
+}
+
+void ConsoleApp::openWithKey(const QString &key)
+{
+    ConsoleContext context;
+    context.db = m_db.get();
+    context.databaseConfig = m_config;
+    context.till = tillId();
+    context.hasher = m_hasher;
+    if (!key.isEmpty()) {
+        m_network = std::make_unique<QNetworkAccessManager>();
+        m_client = std::make_unique<stripe::StripeClient>(*m_network);
+        if (!m_apiBase.isEmpty())
+            m_client->setApiBase(m_apiBase);
+        m_client->setApiKey(key);
+        m_processor = std::make_unique<sync::EventProcessor>(*m_db, m_client.get());
+        sync::EventPoller::Options pollOptions;
+        // The interval the owner chose at the first run (Settings may change it).
+        security::AuditLog audit(*m_db, context.till);
+        const security::SecurityResult<QString> interval =
+            security::SettingsService(*m_db, audit).value(QString(PollIntervalSetting));
+        if (interval.ok() && interval.value().toInt() > 0)
+            pollOptions.intervalMs = interval.value().toInt() * 1000;
+        m_poller = std::make_unique<sync::EventPoller>(*m_db, *m_client, *m_processor, pollOptions);
+        context.client = m_client.get();
+        context.poller = m_poller.get();
+        context.testMode = !security::StripeKey::parse(key).isLive();
+        context.stripeDescription = m_client->apiBase().host();
+    }
+    openWindow(context);
+    if (m_poller)
+        m_poller->start();
+    recoverAtStartup();
 }
 
 void ConsoleApp::openWindow(ConsoleContext context)
@@ -272,8 +409,55 @@ void ConsoleApp::openWindow(ConsoleContext context)
     m_window->resize(1280, 760);
     m_window->show();
     m_splash.reset();
+    if (!m_startupNotes.isEmpty())
+        addNotice(m_window.get(), m_startupNotes.join(u' '), u"startupNotice"_s);
     if (!m_options.screenshotDir.isEmpty())
         QTimer::singleShot(500, this, &ConsoleApp::takeScreenshots);
+}
+
+void ConsoleApp::recoverAtStartup()
+{
+    // What a crash or a lost reply left: money calls without a final answer (unfinished sales among
+    // them), then approved refunds that never reached Stripe. Stripe replays the first answer of a
+    // request sent again with its key, so nothing is charged or refunded twice.
+    if (!m_outbox || m_demo)
+        return;
+    QString error;
+    const int unfinishedSales = int(m_sales ? m_sales->unfinishedOrders(&error).size() : 0);
+    m_outbox->recover([this, unfinishedSales](const sync::RecoveryReport &report) {
+        QStringList done;
+        if (report.claimed > 0) {
+            done << u"Sent again what Stripe had not answered when Kassa stopped: %1 request(s), %2 of them "
+                    "unfinished sale(s), with their first keys, so nothing is charged twice: %3 done, %4 "
+                    "failed, %5 still waiting."_s.arg(report.claimed)
+                        .arg(unfinishedSales)
+                        .arg(report.done)
+                        .arg(report.failed)
+                        .arg(report.stillPending);
+        }
+        if (!report.storeError.isEmpty())
+            done << u"The outbox could not be read: "_s + report.storeError;
+        if (!m_refunds)
+            return showRecoveryNotice(done);
+        m_refunds->resume([this, done](int sent) mutable {
+            if (sent > 0)
+                done << u"Sent %1 approved refund(s) that had not reached Stripe."_s.arg(sent);
+            showRecoveryNotice(done);
+        });
+    });
+}
+
+void ConsoleApp::showRecoveryNotice(const QStringList &done)
+{
+    m_recoveryNotice = done.join(u' ');
+    if (!m_recoveryNotice.isEmpty()) {
+        qInfo("kassa: at start-up: %s", qUtf8Printable(m_recoveryNotice));
+        if (m_window)
+            addNotice(m_window.get(), u"Recovered at start-up: "_s + m_recoveryNotice, u"recoveryNotice"_s);
+        if (m_window)
+            m_window->consoleStatusBar()->refreshOutbox();
+    }
+    emit recoveryFinished(m_recoveryNotice);
 }
 
 void ConsoleApp::takeScreenshots()

@@ -5,7 +5,10 @@
 #include "app/gui/shell/sections.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
+#include <QStringList>
+#include <QUrl>
 
 #include <memory>
 
@@ -21,17 +24,20 @@ class SaleService;
 namespace kassa::security {
 class AuditLog;
 class SecretStore;
+class SessionSecretStore;
+struct SecretError;
 } // namespace kassa::security
 namespace kassa::sync {
 class EventProcessor;
 class Outbox;
 class EventPoller;
-class Outbox;
 } // namespace kassa::sync
 
 namespace kassa::gui {
 
 class DemoSession;
+class FirstRunWizard;
+class KeychainDialog;
 class MainWindow;
 
 // How `kassa` was started.
@@ -54,18 +60,36 @@ public:
     explicit ConsoleApp(const ConsoleOptions &options, QObject *parent = nullptr);
     ~ConsoleApp() override;
 
+    // Before start(), for tests: the keychain to use instead of the OS's (not owned; outlives this), where
+    // Stripe is (default: KASSA_API_BASE, else Stripe), and the PIN hasher of new users and log-ins.
+    void setKeychain(security::SecretStore *keychain) { m_injectedKeychain = keychain; }
+    void setApiBase(const QUrl &apiBase) { m_apiBase = apiBase; }
+    void setPinHasher(const security::PinHasher &hasher) { m_hasher = hasher; }
+
     void start();
     MainWindow *window() const { return m_window.get(); }
+    // While they are open: the first-run wizard, the keychain dialog of the start-up.
+    FirstRunWizard *firstRunWizard() const;
+    KeychainDialog *keychainDialog() const;
+    // What the start-up recovery did, in words (empty while it runs or when there was nothing to do).
+    QString recoveryNotice() const { return m_recoveryNotice; }
 
 signals:
     void exitRequested(int exitCode);
+    // The start-up recovery is over: what it did, or empty when nothing was left to recover.
+    void recoveryFinished(const QString &notice);
 
 private:
     void startDemo();
     void startStore();
     void openStore(const QString &databasePassword);
+    void startFirstRun();
     void readKey();
+    void askKeychain(const security::SecretError &error);
+    void openWithKey(const QString &key);
     void openWindow(ConsoleContext context);
+    void recoverAtStartup();
+    void showRecoveryNotice(const QStringList &done);
     void takeScreenshots();
     void takeNextScreenshot(const QString &dir);
     void stageScreenshot(Section section);
@@ -75,7 +99,15 @@ private:
     ConsoleOptions m_options;
     std::unique_ptr<QLabel> m_splash;
     std::unique_ptr<DemoSession> m_demo;
-    std::unique_ptr<security::SecretStore> m_secrets;
+    security::SecretStore *m_injectedKeychain = nullptr;
+    std::unique_ptr<security::SecretStore> m_keychain;
+    std::unique_ptr<security::SessionSecretStore> m_secrets;
+    QUrl m_apiBase;
+    security::PinHasher m_hasher;
+    QPointer<FirstRunWizard> m_wizard;
+    QPointer<KeychainDialog> m_keychainDialog;
+    QStringList m_startupNotes; // said in the status bar once the window is open
+    QString m_recoveryNotice;
     std::unique_ptr<store::Database> m_db;
     store::DatabaseConfig m_config;
     std::unique_ptr<QNetworkAccessManager> m_network;
