@@ -197,11 +197,16 @@ void SalePage::chooseCustomer()
     // A window of its own: the page's pay keys do not reach it while it is open.
     auto *picker = new CustomerPicker(m_db, this);
     picker->setAttribute(Qt::WA_DeleteOnClose);
-    connect(picker, &QDialog::accepted, this, [this, picker] {
-        setCustomer(picker->customerId(), picker->customerName());
+    // Back to the amount, in the page's window, so that the pay keys work at once.
+    auto back = [this] {
+        window()->activateWindow();
         amountDisplay()->setFocus();
+    };
+    connect(picker, &QDialog::accepted, this, [this, picker, back] {
+        setCustomer(picker->customerId(), picker->customerName());
+        back();
     });
-    connect(picker, &QDialog::rejected, this, [this] { amountDisplay()->setFocus(); });
+    connect(picker, &QDialog::rejected, this, back);
     picker->open();
 }
 
