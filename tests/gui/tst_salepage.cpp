@@ -395,6 +395,8 @@ void TestSalePage::readerSale()
     QVERIFY(waitForState(Sale::State::WaitingForReader));
     QCOMPARE(m_page->screen(), SalePage::Screen::Waiting);
     QVERIFY(m_page->waitingText().contains(u"reader"_s));
+    // In test mode the waiting screen can tap a test card itself (for the demo); here the test helper does.
+    QVERIFY(m_page->waitingScreen()->testTapButton()->isVisible());
     shot(u"waiting-reader"_s);
     QVERIFY(m_page->cancelButton()->isEnabled());
 
@@ -544,6 +546,8 @@ void TestSalePage::restartMidSaleResumesWithoutASecondCharge()
     restartTill();
     QCOMPARE(m_page->interruptedOrders(), QStringList{orderRef});
     QVERIFY(m_page->resumeButton()->isVisible());
+    auto *bannerText = m_page->findChild<QLabel *>(u"saleInterruptedText"_s);
+    QVERIFY2(bannerText->text().contains(u"$33.00 (Lamp)"_s), qPrintable(bannerText->text()));
     shot(u"entry-interrupted"_s);
 
     QTest::keyClick(m_page.get(), Qt::Key_F8);

@@ -132,8 +132,9 @@ SaleMethodPanel::SaleMethodPanel(stripe::StripeClient &client, store::Database &
                     "Enter: pay (the saved card when a customer is chosen, else the %1)<br>"
                     "F2 test card · F3 card reader · F4 QR code<br>"
                     "F6 saved card · F7 choose the customer<br>"
-                    "F5 look for readers again · F1 hide this"_s.arg(m_options.testMode ? u"test card"_s
-                                                                                        : u"card reader"_s));
+                    "F5 look for readers again · F8 resume an interrupted sale<br>"
+                    "Ctrl+P print the receipt · F1 hide this"_s.arg(m_options.testMode ? u"test card"_s
+                                                                                       : u"card reader"_s));
     m_help->setFrameShape(QFrame::StyledPanel);
     m_help->setMargin(8);
     m_help->hide();

@@ -13,9 +13,12 @@
 #include "services/store/customerrepository.h"
 #include "services/store/database.h"
 #include "services/store/outboxrepository.h"
+#include "services/stripe/resources/terminalreaders.h"
 #include "services/stripe/stripeclient.h"
+#include "services/sync/outbox.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -51,6 +54,7 @@ SalePage::SalePage(sale::SaleService &service, stripe::StripeClient &client, sto
     m_screens->addWidget(buildEntry());
     m_waiting = new SaleWaitingScreen(this);
     connect(m_waiting, &SaleWaitingScreen::cancelRequested, this, &SalePage::cancelSale);
+    connect(m_waiting, &SaleWaitingScreen::testTapRequested, this, &SalePage::tapTestCard);
     m_screens->addWidget(m_waiting);
     m_result = new SaleResultScreen(this);
     connect(m_result, &SaleResultScreen::retryRequested, this, [this] {
@@ -362,6 +366,20 @@ void SalePage::pay(sale::Sale::Method method)
     onStateChanged();
 }
 
+void SalePage::tapTestCard()
+{
+    if (!m_options.testMode || !m_sale || m_sale->state() != sale::Sale::State::WaitingForReader)
+        return;
+    m_waiting->testTapButton()->setEnabled(false);
+    m_client.send(stripe::TerminalReaders::presentPaymentMethod(m_sale->readerId()), this,
+                  [this](const stripe::StripeResponse &response) {
+                      m_waiting->testTapButton()->setEnabled(true);
+                      if (!response.ok())
+                          m_waiting->setText(u"The test card could not be presented: "_s +
+                                             response.error.message);
+                  });
+}
+
 void SalePage::cancelSale()
 {
     if (m_sale && !m_sale->cancel())
@@ -413,15 +431,40 @@ void SalePage::checkInterrupted()
             showRefusal(u"Unfinished sales could not be looked up: "_s + error);
     }
     if (!m_interrupted.isEmpty()) {
-        const QString what =
-            m_interrupted.size() == 1
-                ? u"A sale was interrupted (order %1)."_s.arg(m_interrupted.first())
-                : u"%1 sales were interrupted (the first: order %2)."_s.arg(m_interrupted.size())
-                      .arg(m_interrupted.first());
+        QString what = u"A sale (order %1) was interrupted."_s.arg(m_interrupted.first());
+        if (const QString order = describeOrder(m_interrupted.first()); !order.isEmpty())
+            what = u"A sale of %1 was interrupted."_s.arg(order);
+        if (m_interrupted.size() > 1)
+            what += u" %1 more after it."_s.arg(m_interrupted.size() - 1);
         m_interruptedText->setText(what + u" The customer may have paid, or may still be paying: resume it "
                                           "to find out before taking the payment again."_s);
     }
     updateButtons();
+}
+
+QString SalePage::describeOrder(const QString &orderRef) const
+{
+    // "$33.00 (Lamp) at 11:25", from the order's first payment request as the outbox wrote it.
+    const auto rows = store::OutboxRepository(m_db).findByOrderRef(orderRef);
+    if (!rows.ok() || rows.value().isEmpty())
+        return {};
+    const store::OutboxEntry &first = rows.value().constLast(); // newest first
+    const stripe::StripeParams params = sync::Outbox::decodeForm(first.params);
+    const bool session = first.path.startsWith(u"/v1/checkout/sessions"_s);
+    const std::optional<Currency> currency =
+        Currency::fromCode(params.value(session ? u"line_items[0][price_data][currency]"_s : u"currency"_s));
+    const QString amount = params.value(session ? u"line_items[0][price_data][unit_amount]"_s : u"amount"_s);
+    if (!currency || amount.isEmpty())
+        return {};
+    QString text = Money(amount.toLongLong(), *currency).format(saleui::displayLocale());
+    const QString description =
+        params.value(session ? u"line_items[0][price_data][product_data][name]"_s : u"description"_s);
+    if (!description.isEmpty() && !session)
+        text += u" (%1)"_s.arg(description);
+    if (first.createdAt > 0)
+        text += u" at "_s + saleui::displayLocale().toString(
+                                QDateTime::fromSecsSinceEpoch(first.createdAt).time(), QLocale::ShortFormat);
+    return text;
 }
 
 QStringList SalePage::ordersWithTheCustomer() const
@@ -590,6 +633,8 @@ void SalePage::updateButtons()
     m_entry->setCustomerEditable(!m_sale || !saleHasLiveAttempt());
     m_methods->updateButtons(hasAmount, busy);
     m_waiting->cancelButton()->setEnabled(m_sale && m_sale->canCancel());
+    m_waiting->testTapButton()->setVisible(m_options.testMode && m_sale &&
+                                           m_sale->state() == sale::Sale::State::WaitingForReader);
     m_result->retryButton()->setVisible(m_sale && m_sale->canPay());
     m_result->recoverButton()->setVisible(m_sale && m_sale->state() == sale::Sale::State::Unknown);
     m_result->receiptButton()->setVisible(m_sale && m_sale->state() == sale::Sale::State::Approved &&

@@ -142,6 +142,10 @@ private:
     void showRefusal(const QString &why);
     void requestReceipt();
     bool checkoutConfigured() const;
+    // The order in a few words for the interrupted-sale banner: amount, description, time; empty if unknown.
+    QString describeOrder(const QString &orderRef) const;
+    // Test mode: presents a test card to the reader the sale waits on.
+    void tapTestCard();
     // This till's and other tills' orders whose PaymentIntent waits for the customer's bank.
     QStringList ordersWithTheCustomer() const;
     // The sale holds a payment attempt of its own at Stripe (or one on the way).

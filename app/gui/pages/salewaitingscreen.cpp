@@ -17,6 +17,7 @@ SaleWaitingScreen::SaleWaitingScreen(QWidget *parent)
 {
     setObjectName(u"saleWaiting"_s);
     auto *layout = new QVBoxLayout(this);
+    layout->addStretch(1);
     m_title = saleui::titleLabel(this);
     m_title->setObjectName(u"saleWaitingTitle"_s);
     m_title->setAccessibleName(u"Amount"_s);
@@ -35,7 +36,7 @@ SaleWaitingScreen::SaleWaitingScreen(QWidget *parent)
     // Square and phone-sized: stretched, the code's white margin filled the page.
     m_qr->setFixedSize(300, 300);
     m_qr->setAccessibleName(u"Payment QR code"_s);
-    layout->addWidget(m_qr, 1, Qt::AlignHCenter);
+    layout->addWidget(m_qr, 0, Qt::AlignHCenter);
     m_link = new QLabel(this);
     m_link->setObjectName(u"saleLink"_s);
     m_link->setAlignment(Qt::AlignCenter);
@@ -49,7 +50,14 @@ SaleWaitingScreen::SaleWaitingScreen(QWidget *parent)
     m_cancel->setMinimumWidth(200);
     connect(m_cancel, &QPushButton::clicked, this, &SaleWaitingScreen::cancelRequested);
     layout->addWidget(m_cancel, 0, Qt::AlignHCenter);
-    layout->addStretch(0);
+    m_testTap = saleui::bigButton(u"Tap a test card on the reader (test mode)"_s, u"saleTestTap"_s, this);
+    m_testTap->setToolTip(
+        u"No customer at a simulated reader: this presents Visa •••• 4242 to it, as Stripe's "
+        "test helper does."_s);
+    m_testTap->hide();
+    connect(m_testTap, &QPushButton::clicked, this, &SaleWaitingScreen::testTapRequested);
+    layout->addWidget(m_testTap, 0, Qt::AlignHCenter);
+    layout->addStretch(2);
     setActionUrl({});
 }
 

@@ -23,6 +23,8 @@ public:
     QrCodeWidget *qrCode() const { return m_qr; }
     QLabel *link() const { return m_link; }
     QPushButton *cancelButton() const { return m_cancel; }
+    // Test mode, reader waiting: taps the simulated reader with a test card (Stripe's test helper).
+    QPushButton *testTapButton() const { return m_testTap; }
     QString text() const;
 
     void setContent(const QString &title, const QString &text);
@@ -32,6 +34,7 @@ public:
 
 signals:
     void cancelRequested();
+    void testTapRequested();
 
 private:
     QLabel *m_title = nullptr;
@@ -39,6 +42,7 @@ private:
     QrCodeWidget *m_qr = nullptr;
     QLabel *m_link = nullptr;
     QPushButton *m_cancel = nullptr;
+    QPushButton *m_testTap = nullptr;
 };
 
 } // namespace kassa::gui
