@@ -27,6 +27,13 @@ SaleEntryPanel::SaleEntryPanel(QWidget *parent)
     layout->addWidget(m_amount);
 
     auto *form = new QFormLayout;
+    // Labels as tall as their 44 px fields, so that their words sit beside the field's middle.
+    auto fieldLabel = [this](const QString &text, QWidget *buddy) {
+        auto *label = new QLabel(text, this);
+        label->setMinimumHeight(saleui::TouchMinimumPx);
+        label->setBuddy(buddy);
+        return label;
+    };
     m_currency = new QComboBox(this);
     m_currency->setObjectName(u"saleCurrency"_s);
     m_currency->setAccessibleName(u"Currency"_s);
@@ -37,7 +44,7 @@ SaleEntryPanel::SaleEntryPanel(QWidget *parent)
         if (const std::optional<Currency> c = Currency::fromCode(m_currency->currentData().toString()))
             m_amount->setCurrency(*c);
     });
-    form->addRow(u"&Currency"_s, m_currency);
+    form->addRow(fieldLabel(u"&Currency"_s, m_currency), m_currency);
 
     m_description = new QLineEdit(this);
     m_description->setObjectName(u"saleDescription"_s);
@@ -46,7 +53,7 @@ SaleEntryPanel::SaleEntryPanel(QWidget *parent)
     m_description->setMinimumHeight(saleui::TouchMinimumPx);
     m_description->setMaxLength(200);
     connect(m_description, &QLineEdit::returnPressed, this, &SaleEntryPanel::submitted);
-    form->addRow(u"&Description"_s, m_description);
+    form->addRow(fieldLabel(u"&Description"_s, m_description), m_description);
 
     // The customer: optional, and needed only to pay by one of their saved cards.
     auto *customerRow = new QHBoxLayout;
@@ -71,9 +78,7 @@ SaleEntryPanel::SaleEntryPanel(QWidget *parent)
     m_clearCustomer->setMinimumSize(saleui::TouchMinimumPx, saleui::TouchMinimumPx);
     connect(m_clearCustomer, &QPushButton::clicked, this, [this] { setCustomer({}, {}); });
     customerRow->addWidget(m_clearCustomer);
-    auto *customerLabel = new QLabel(u"Customer"_s, this);
-    customerLabel->setBuddy(m_chooseCustomer);
-    form->addRow(customerLabel, customerRow);
+    form->addRow(fieldLabel(u"Customer"_s, m_chooseCustomer), customerRow);
     layout->addLayout(form);
 
     // The keypad never takes the focus: the keyboard keeps typing where it was.

@@ -54,6 +54,7 @@ SaleWaitingScreen::SaleWaitingScreen(QWidget *parent)
     m_testTap->setToolTip(
         u"No customer at a simulated reader: this presents Visa •••• 4242 to it, as Stripe's "
         "test helper does."_s);
+    m_testTap->setMinimumWidth(320);
     m_testTap->hide();
     connect(m_testTap, &QPushButton::clicked, this, &SaleWaitingScreen::testTapRequested);
     layout->addWidget(m_testTap, 0, Qt::AlignHCenter);
