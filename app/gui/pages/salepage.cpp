@@ -21,6 +21,7 @@
 #include <QDateTime>
 #include <QFrame>
 #include <QHBoxLayout>
+#include <QHideEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -187,6 +188,16 @@ void SalePage::showEvent(QShowEvent *event)
     checkInterrupted();
     if (screen() == Screen::Entry)
         amountDisplay()->setFocus();
+}
+
+void SalePage::hideEvent(QHideEvent *event)
+{
+    // Spontaneous: the window was minimized; the person at the till is still the same.
+    if (!event->spontaneous()) {
+        for (CustomerPicker *picker : findChildren<CustomerPicker *>())
+            picker->reject();
+    }
+    QWidget::hideEvent(event);
 }
 
 void SalePage::refreshReaders()

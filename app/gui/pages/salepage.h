@@ -128,6 +128,8 @@ signals:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    // The till locks or another section opens: the customer picker closes with the page.
+    void hideEvent(QHideEvent *event) override;
 
 private:
     QWidget *buildEntry();
