@@ -607,10 +607,12 @@ void SalePage::onStateChanged()
         finished(u"Declined"_s, amount + u'\n' + inWords(), u"#b3261e"_s);
         break;
     case State::Unknown:
-        finished(u"No answer yet"_s,
-                 u"Stripe has not answered. Do not take the payment again: the sale is checked again by "
-                 "itself, or press Check again."_s,
-                 u"#9a6700"_s);
+        finished(
+            u"No answer yet"_s,
+            amount +
+                u"\nStripe has not answered. Do not take the payment again: the sale is checked again by "
+                "itself, or press Check again."_s,
+            u"#9a6700"_s);
         break;
     case State::Canceled:
         finished(u"Canceled"_s, amount + u"\nNothing was charged."_s, u"#555555"_s);
@@ -628,6 +630,8 @@ void SalePage::onStateChanged()
     if (screen() == Screen::Result) {
         if (sale.canPay())
             m_result->retryButton()->setFocus();
+        else if (sale.state() == State::Unknown)
+            m_result->recoverButton()->setFocus();
         else if (m_result->newSaleButton()->isEnabled())
             m_result->newSaleButton()->setFocus();
     } else if (screen() == Screen::Waiting && m_waiting->cancelButton()->isEnabled()) {
