@@ -3,6 +3,7 @@
 
 #include "app/gui/pages/customerpicker.h"
 #include "app/gui/pages/saleentrypanel.h"
+#include "app/gui/pages/saleinterruptedbanner.h"
 #include "app/gui/pages/salemethodpanel.h"
 #include "app/gui/pages/saleresultscreen.h"
 #include "app/gui/pages/saleui.h"
@@ -15,31 +16,20 @@
 #include "services/store/outboxrepository.h"
 #include "services/stripe/resources/terminalreaders.h"
 #include "services/stripe/stripeclient.h"
-#include "services/sync/outbox.h"
 
 #include <QComboBox>
-#include <QDateTime>
-#include <QFrame>
 #include <QHBoxLayout>
 #include <QHideEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QShortcut>
-#include <QSqlQuery>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
 namespace kassa::gui {
-
-namespace {
-
-// What SaleService::newOrderRef puts after the till: "-yyyyMMdd-HHmmss-xxxxxxxx" less its first dash.
-constexpr qsizetype OrderRefSuffixLength = 24;
-
-} // namespace
 
 SalePage::SalePage(sale::SaleService &service, stripe::StripeClient &client, store::Database &db,
                    const Options &options, QWidget *parent)
@@ -120,23 +110,9 @@ QWidget *SalePage::buildEntry()
     rows->setContentsMargins(0, 0, 0, 0);
 
     // After a restart: the sales that were under way, to be looked up before anyone pays again.
-    m_interruptedBanner = new QFrame(entry);
-    m_interruptedBanner->setObjectName(u"saleInterrupted"_s);
-    m_interruptedBanner->setFrameShape(QFrame::StyledPanel);
-    m_interruptedBanner->setStyleSheet(
-        u"#saleInterrupted { background: #fff4ce; border: 1px solid #9a6700; border-radius: 4px; }"_s);
-    auto *banner = new QHBoxLayout(m_interruptedBanner);
-    m_interruptedText = new QLabel(m_interruptedBanner);
-    m_interruptedText->setObjectName(u"saleInterruptedText"_s);
-    m_interruptedText->setWordWrap(true);
-    m_interruptedText->setStyleSheet(u"color: #3b2a00;"_s);
-    banner->addWidget(m_interruptedText, 1);
-    m_resume = saleui::bigButton(u"Resume it  (F8)"_s, u"saleResume"_s, m_interruptedBanner);
-    m_resume->setAccessibleName(u"Resume the interrupted sale"_s);
-    connect(m_resume, &QPushButton::clicked, this, &SalePage::resumeInterrupted);
-    banner->addWidget(m_resume);
-    m_interruptedBanner->hide();
-    rows->addWidget(m_interruptedBanner);
+    m_interrupted = new SaleInterruptedBanner(m_service, m_db, m_options.till, entry);
+    connect(m_interrupted, &SaleInterruptedBanner::resumeRequested, this, &SalePage::resumeInterrupted);
+    rows->addWidget(m_interrupted);
 
     auto *columns = new QHBoxLayout;
     m_entry = new SaleEntryPanel(entry);
@@ -163,7 +139,7 @@ QWidget *SalePage::buildEntry()
 
     // Tab: what is sold, then how it is paid; the banner's button last, it is there only sometimes.
     setTabOrder(m_entry->clearCustomerButton(), m_methods->savedCardBox());
-    setTabOrder(m_methods->checkoutButton(), m_resume);
+    setTabOrder(m_methods->checkoutButton(), m_interrupted->resumeButton());
     return entry;
 }
 
@@ -427,87 +403,23 @@ void SalePage::requestReceipt()
 
 void SalePage::checkInterrupted()
 {
-    m_interrupted.clear();
-    if (!m_sale && m_user.isValid()) {
-        // Only this till's orders: another till on the same database follows its own.
-        const QString prefix = sale::SaleService::newOrderRef(m_options.till).chopped(OrderRefSuffixLength);
-        QString error;
-        QStringList orders = m_service.unfinishedOrders(&error);
-        orders += ordersWithTheCustomer();
-        for (const QString &orderRef : std::as_const(orders)) {
-            if (orderRef.startsWith(prefix) && !m_interrupted.contains(orderRef))
-                m_interrupted.append(orderRef);
-        }
-        if (!error.isEmpty())
-            showRefusal(u"Unfinished sales could not be looked up: "_s + error);
-    }
-    if (!m_interrupted.isEmpty()) {
-        QString what = u"A sale (order %1) was interrupted."_s.arg(m_interrupted.first());
-        if (const QString order = describeOrder(m_interrupted.first()); !order.isEmpty())
-            what = u"A sale of %1 was interrupted."_s.arg(order);
-        if (m_interrupted.size() > 1)
-            what += u" %1 more after it."_s.arg(m_interrupted.size() - 1);
-        m_interruptedText->setText(what + u" The customer may have paid, or may still be paying: resume it "
-                                          "to find out before taking the payment again."_s);
-    }
+    if (const QString error = m_interrupted->refresh(!m_sale && m_user.isValid()); !error.isEmpty())
+        showRefusal(error);
     updateButtons();
-}
-
-QString SalePage::describeOrder(const QString &orderRef) const
-{
-    // "$33.00 (Lamp) at 11:25", from the order's first payment request as the outbox wrote it.
-    const auto rows = store::OutboxRepository(m_db).findByOrderRef(orderRef);
-    if (!rows.ok() || rows.value().isEmpty())
-        return {};
-    const store::OutboxEntry &first = rows.value().constLast(); // newest first
-    const stripe::StripeParams params = sync::Outbox::decodeForm(first.params);
-    const bool session = first.path.startsWith(u"/v1/checkout/sessions"_s);
-    const std::optional<Currency> currency =
-        Currency::fromCode(params.value(session ? u"line_items[0][price_data][currency]"_s : u"currency"_s));
-    const QString amount = params.value(session ? u"line_items[0][price_data][unit_amount]"_s : u"amount"_s);
-    if (!currency || amount.isEmpty())
-        return {};
-    QString text = Money(amount.toLongLong(), *currency).format(saleui::displayLocale());
-    const QString description =
-        params.value(session ? u"line_items[0][price_data][product_data][name]"_s : u"description"_s);
-    if (!description.isEmpty() && !session)
-        text += u" (%1)"_s.arg(description);
-    if (first.createdAt > 0)
-        text += u" at "_s + saleui::displayLocale().toString(
-                                QDateTime::fromSecsSinceEpoch(first.createdAt).time(), QLocale::ShortFormat);
-    return text;
-}
-
-QStringList SalePage::ordersWithTheCustomer() const
-{
-    // A sale whose PaymentIntent waited for the customer's bank (3-D Secure) when the till stopped: its
-    // request was answered, so the outbox has nothing unfinished, yet the customer can still confirm on
-    // their phone. Looked for while such a check can still be open: a day, as Stripe keeps it.
-    QStringList orders;
-    const store::StoreError error = m_db.query(
-        u"SELECT o.order_ref FROM outbox o JOIN payments p ON p.id = o.object_id "
-        "WHERE o.exclusive = 1 AND o.state = 'done' AND o.created_at >= ? "
-        "AND p.status IN ('requires_action', 'requires_confirmation', 'processing') ORDER BY o.id"_s,
-        {m_db.now() - 24 * 3600}, [&orders](const QSqlQuery &row) {
-            orders.append(row.value(0).toString());
-            return true;
-        });
-    if (error.isError())
-        qWarning("kassa: sales waiting for the customer not found: %s", qUtf8Printable(error.toString()));
-    return orders;
 }
 
 void SalePage::resumeInterrupted()
 {
-    if (m_sale || m_interrupted.isEmpty() || screen() != Screen::Entry)
+    if (m_sale || m_interrupted->orders().isEmpty() || screen() != Screen::Entry)
         return;
     QString error;
-    std::unique_ptr<sale::Sale> resumed = m_service.resume(context(), m_interrupted.first(), &error);
+    std::unique_ptr<sale::Sale> resumed =
+        m_service.resume(context(), m_interrupted->orders().first(), &error);
     if (!resumed) {
         showRefusal(u"The interrupted sale could not be taken up: "_s + error);
         return;
     }
-    m_interrupted.removeFirst();
+    m_interrupted->takeFirst();
     // The order as it was: its amount, words and customer on screen, locked.
     const sale::SaleOrder &order = resumed->order();
     currencyBox()->setCurrentIndex(qMax(0, currencyBox()->findData(order.amount.currency().code())));
@@ -656,7 +568,7 @@ void SalePage::updateButtons()
                                           !m_sale->result().paymentIntentId.isEmpty());
     // An unknown outcome may still turn out paid: a new sale now could charge the customer twice.
     m_result->newSaleButton()->setEnabled(!m_sale || m_sale->state() != sale::Sale::State::Unknown);
-    m_interruptedBanner->setVisible(!m_sale && !m_interrupted.isEmpty());
+    m_interrupted->setVisible(!m_sale && !m_interrupted->orders().isEmpty());
 }
 
 } // namespace kassa::gui

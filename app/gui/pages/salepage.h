@@ -3,6 +3,7 @@
 
 #include "app/gui/pages/amountdisplay.h"
 #include "app/gui/pages/saleentrypanel.h"
+#include "app/gui/pages/saleinterruptedbanner.h"
 #include "app/gui/pages/salemethodpanel.h"
 #include "app/gui/pages/saleresultscreen.h"
 #include "app/gui/pages/salewaitingscreen.h"
@@ -15,7 +16,6 @@
 #include <memory>
 
 class QComboBox;
-class QFrame;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -95,9 +95,10 @@ public:
     QPushButton *receiptButton() const { return m_result->receiptButton(); }
     QString resultTitle() const { return m_result->title(); }
     QString resultText() const { return m_result->text(); }
-    QPushButton *resumeButton() const { return m_resume; }
+    SaleInterruptedBanner *interruptedBanner() const { return m_interrupted; }
+    QPushButton *resumeButton() const { return m_interrupted->resumeButton(); }
     // This till's orders whose payment got no final answer before the till stopped, oldest first.
-    QStringList interruptedOrders() const { return m_interrupted; }
+    QStringList interruptedOrders() const { return m_interrupted->orders(); }
 
 public slots:
     void setUser(const kassa::security::ActingUser &user);
@@ -144,12 +145,8 @@ private:
     void showRefusal(const QString &why);
     void requestReceipt();
     bool checkoutConfigured() const;
-    // The order in a few words for the interrupted-sale banner: amount, description, time; empty if unknown.
-    QString describeOrder(const QString &orderRef) const;
     // Test mode: presents a test card to the reader the sale waits on.
     void tapTestCard();
-    // This till's and other tills' orders whose PaymentIntent waits for the customer's bank.
-    QStringList ordersWithTheCustomer() const;
     // The sale holds a payment attempt of its own at Stripe (or one on the way).
     bool saleHasLiveAttempt() const;
 
@@ -159,16 +156,13 @@ private:
     Options m_options;
     security::ActingUser m_user;
     std::unique_ptr<sale::Sale> m_sale;
-    QStringList m_interrupted;
 
     QStackedWidget *m_screens = nullptr;
     SaleEntryPanel *m_entry = nullptr;
     SaleMethodPanel *m_methods = nullptr;
     SaleWaitingScreen *m_waiting = nullptr;
     SaleResultScreen *m_result = nullptr;
-    QFrame *m_interruptedBanner = nullptr;
-    QLabel *m_interruptedText = nullptr;
-    QPushButton *m_resume = nullptr;
+    SaleInterruptedBanner *m_interrupted = nullptr;
 };
 
 } // namespace kassa::gui
