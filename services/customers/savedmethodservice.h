@@ -73,8 +73,9 @@ public:
         // Where the customer's phone goes once the card is saved on the Checkout page. Stripe needs one
         // for a hosted setup page: without it the QR code path is refused.
         QString checkoutSuccessUrl;
-        // A QR code on the counter should not stay usable for a day. Stripe accepts 30 min to 24 h.
-        qint64 checkoutLifetimeSeconds = 1800;
+        // A QR code on the counter should not stay usable for a day. Stripe accepts 30 min to 24 h (a
+        // little more than 30 min: the clocks of the till and Stripe differ).
+        qint64 checkoutLifetimeSeconds = 3600;
         // Polling of a Checkout Session or a reader: first wait, then 1.5 times the last, up to the max.
         int pollInitialMs = 1000;
         int pollMaxMs = 5000;
