@@ -84,19 +84,7 @@ void MethodSetup::start()
 {
     if (m_state != State::Starting || !m_sessionId.isEmpty() || !m_setupIntentId.isEmpty())
         return;
-    QPointer<MethodSetup> self(this);
-    const auto onMade = [self](const SavedMethodOutcome &outcome) {
-        if (!self)
-            return;
-        if (!outcome.ok())
-            return self->fail(outcome.message);
-        if (self->m_kind == Kind::Checkout)
-            return self->onSession(outcome.object);
-        self->m_setupIntentId = outcome.object.value(u"id"_s).toString();
-        if (self->m_cancelRequested)
-            return self->cancelOnReader();
-        self->processOnReader();
-    };
+    const auto onMade = guarded(&MethodSetup::onMade);
     QMap<QString, QString> metadata{{u"kassa_customer"_s, m_customerId}};
     if (!m_actor.till.isEmpty())
         metadata.insert(u"kassa_till"_s, m_actor.till);
@@ -122,6 +110,18 @@ void MethodSetup::start()
                      stripe::StripeRequest::post(u"/v1/setup_intents"_s, params), onMade);
 }
 
+void MethodSetup::onMade(const SavedMethodOutcome &outcome)
+{
+    if (!outcome.ok())
+        return fail(outcome.message);
+    if (m_kind == Kind::Checkout)
+        return onSession(outcome.object);
+    m_setupIntentId = outcome.object.value(u"id"_s).toString();
+    if (m_cancelRequested)
+        return cancelOnReader();
+    processOnReader();
+}
+
 void MethodSetup::cancel()
 {
     if (isFinished() || m_state == State::Canceling)
@@ -138,30 +138,29 @@ void MethodSetup::cancel()
 
 void MethodSetup::poll()
 {
-    QPointer<MethodSetup> self(this);
     stripe::StripeClient &client = m_service.client();
     if (m_kind == Kind::Checkout) {
         client.send(stripe::CheckoutSessions::retrieve(m_sessionId), this,
-                    [self](const stripe::StripeResponse &response) {
-                        if (!self || self->isFinished() || self->m_state == State::Canceling)
+                    [this](const stripe::StripeResponse &response) {
+                        if (isFinished() || m_state == State::Canceling)
                             return;
                         if (response.ok())
-                            return self->onSession(response.json);
+                            return onSession(response.json);
                         if (response.error.httpStatus == 404)
-                            return self->fail(response.error.message);
-                        self->startPolling(); // a hiccup: ask again later
+                            return fail(response.error.message);
+                        startPolling(); // a hiccup: ask again later
                     });
         return;
     }
     client.send(stripe::TerminalReaders::retrieve(m_readerId), this,
-                [self](const stripe::StripeResponse &response) {
-                    if (!self || self->isFinished() || self->m_state == State::Canceling)
+                [this](const stripe::StripeResponse &response) {
+                    if (isFinished() || m_state == State::Canceling)
                         return;
                     if (response.ok())
-                        return self->onReader(response.json);
+                        return onReader(response.json);
                     if (response.error.httpStatus == 404)
-                        return self->fail(tr("The reader was not found: %1").arg(response.error.message));
-                    self->startPolling();
+                        return fail(tr("The reader was not found: %1").arg(response.error.message));
+                    startPolling();
                 });
 }
 
@@ -192,52 +191,47 @@ void MethodSetup::expireSession()
 {
     stopPolling();
     setState(State::Canceling);
-    QPointer<MethodSetup> self(this);
-    m_service.submit(
-        m_actor, QString::fromLatin1(SavedMethodService::OpExpireSetupSession),
-        stripe::CheckoutSessions::expire(m_sessionId), [self](const SavedMethodOutcome &outcome) {
-            if (!self)
-                return;
-            if (outcome.ok())
-                return self->onSession(outcome.object);
-            // Refused: most often the customer has just saved the card. The session says.
-            self->m_service.client().send(stripe::CheckoutSessions::retrieve(self->m_sessionId), self.data(),
-                                          [self](const stripe::StripeResponse &response) {
-                                              if (!self)
-                                                  return;
-                                              if (!response.ok())
-                                                  return self->fail(response.error.message);
-                                              self->onSession(response.json);
-                                          });
-        });
+    m_service.submit(m_actor, QString::fromLatin1(SavedMethodService::OpExpireSetupSession),
+                     stripe::CheckoutSessions::expire(m_sessionId), guarded(&MethodSetup::onExpired));
+}
+
+void MethodSetup::onExpired(const SavedMethodOutcome &outcome)
+{
+    if (outcome.ok())
+        return onSession(outcome.object);
+    // Refused: most often the customer has just saved the card. The session says.
+    m_service.client().send(stripe::CheckoutSessions::retrieve(m_sessionId), this,
+                            [this](const stripe::StripeResponse &response) {
+                                if (!response.ok())
+                                    return fail(response.error.message);
+                                onSession(response.json);
+                            });
 }
 
 void MethodSetup::processOnReader()
 {
-    QPointer<MethodSetup> self(this);
     // Straight to the reader, not through the outbox (as a sale's process_payment_intent): sent again
     // later it would ask a customer who has long gone for a card. The reader itself says whether it
     // got the request.
-    m_service.client().send(
-        stripe::TerminalReaders::processSetupIntent(m_readerId, m_setupIntentId), this,
-        [self](const stripe::StripeResponse &response) {
-            if (!self || self->isFinished())
-                return;
-            using ErrorKind = stripe::StripeError::Kind;
-            const ErrorKind kind = response.error.kind;
-            if (response.ok() || kind == ErrorKind::Connection || kind == ErrorKind::Api ||
-                kind == ErrorKind::RateLimit) {
-                self->setState(State::WaitingForReader);
-                return self->startPolling();
-            }
-            if (response.error.code == u"terminal_reader_busy"_s)
-                return self->fail(tr("The reader is busy with something else. Wait until it "
-                                     "is free, or cancel what it shows, then try again."));
-            if (response.error.code == u"terminal_reader_offline"_s)
-                return self->fail(tr("The reader is offline. Check that it is switched on "
-                                     "and connected, then try again."));
-            self->fail(response.error.message);
-        });
+    m_service.client().send(stripe::TerminalReaders::processSetupIntent(m_readerId, m_setupIntentId), this,
+                            [this](const stripe::StripeResponse &response) {
+                                if (isFinished())
+                                    return;
+                                using ErrorKind = stripe::StripeError::Kind;
+                                const ErrorKind kind = response.error.kind;
+                                if (response.ok() || kind == ErrorKind::Connection ||
+                                    kind == ErrorKind::Api || kind == ErrorKind::RateLimit) {
+                                    setState(State::WaitingForReader);
+                                    return startPolling();
+                                }
+                                if (response.error.code == u"terminal_reader_busy"_s)
+                                    return fail(tr("The reader is busy with something else. Wait until it "
+                                                   "is free, or cancel what it shows, then try again."));
+                                if (response.error.code == u"terminal_reader_offline"_s)
+                                    return fail(tr("The reader is offline. Check that it is switched on "
+                                                   "and connected, then try again."));
+                                fail(response.error.message);
+                            });
 }
 
 void MethodSetup::onReader(const QJsonObject &reader)
@@ -264,14 +258,13 @@ void MethodSetup::readSetupIntent()
 {
     if (m_setupIntentId.isEmpty())
         return fail(tr("Stripe did not say which card was saved."));
-    QPointer<MethodSetup> self(this);
     m_service.client().send(retrieveSetupIntent(m_setupIntentId), this,
-                            [self](const stripe::StripeResponse &r) {
-                                if (!self || self->isFinished())
+                            [this](const stripe::StripeResponse &r) {
+                                if (isFinished())
                                     return;
                                 if (!r.ok())
-                                    return self->fail(r.error.message);
-                                self->onSetupIntent(r.json);
+                                    return fail(r.error.message);
+                                onSetupIntent(r.json);
                             });
 }
 
@@ -326,13 +319,10 @@ void MethodSetup::savePaymentMethod(const QJsonObject &pm)
     };
     if (id == pm.value(u"id"_s).toString())
         return finish(pm);
-    QPointer<MethodSetup> self(this);
     m_service.client().send(stripe::PaymentMethods::retrieve(id), this,
-                            [self, finish](const stripe::StripeResponse &response) {
-                                if (!self)
-                                    return;
+                            [this, finish](const stripe::StripeResponse &response) {
                                 if (!response.ok())
-                                    return self->fail(response.error.message);
+                                    return fail(response.error.message);
                                 finish(response.json);
                             });
 }
@@ -341,34 +331,40 @@ void MethodSetup::cancelOnReader()
 {
     stopPolling();
     setState(State::Canceling);
-    QPointer<MethodSetup> self(this);
     m_service.client().send(
         stripe::TerminalReaders::cancelAction(m_readerId), this,
-        [self](const stripe::StripeResponse &response) {
-            if (!self)
-                return;
+        [this](const stripe::StripeResponse &response) {
             if (!response.ok()) // most often: the card was tapped first
                 qCInfo(lcCustomers) << "reader cancel refused" << response.error.toString();
             // The SetupIntent decides: a card saved first stays saved; an open one is canceled now.
-            self->m_service.client().send(
-                retrieveSetupIntent(self->m_setupIntentId), self.data(),
-                [self](const stripe::StripeResponse &r) {
-                    if (!self)
-                        return;
+            m_service.client().send(
+                retrieveSetupIntent(m_setupIntentId), this, [this](const stripe::StripeResponse &r) {
                     if (r.ok() && r.json.value(u"status"_s).toString() == u"succeeded"_s)
-                        return self->onSetupIntent(r.json);
-                    self->m_service.submit(self->m_actor,
-                                           QString::fromLatin1(SavedMethodService::OpCancelSetupIntent),
-                                           stripe::StripeRequest::post(stripe::StripeRequest::resourcePath(
-                                               u"/v1/setup_intents"_s, self->m_setupIntentId, u"/cancel"_s)),
-                                           [self](const SavedMethodOutcome &) {
-                                               if (!self)
-                                                   return;
-                                               self->m_message = tr("Canceled; no card was saved.");
-                                               self->setState(State::Canceled);
-                                           });
+                        return onSetupIntent(r.json);
+                    m_service.submit(m_actor, QString::fromLatin1(SavedMethodService::OpCancelSetupIntent),
+                                     stripe::StripeRequest::post(stripe::StripeRequest::resourcePath(
+                                         u"/v1/setup_intents"_s, m_setupIntentId, u"/cancel"_s)),
+                                     guarded(&MethodSetup::onSetupIntentCanceled));
                 });
         });
+}
+
+void MethodSetup::onSetupIntentCanceled(const SavedMethodOutcome &)
+{
+    m_message = tr("Canceled; no card was saved.");
+    setState(State::Canceled);
+}
+
+std::function<void(const SavedMethodOutcome &)>
+MethodSetup::guarded(void (MethodSetup::*member)(const SavedMethodOutcome &))
+{
+    // Outbox callbacks are not tied to an object, unlike the client's: this one reaches `member` only
+    // while the setup lives (the dialog that made it may be gone).
+    return [self = QPointer<MethodSetup>(this), member](const SavedMethodOutcome &outcome) {
+        MethodSetup *setup = self.data();
+        if (setup)
+            (setup->*member)(outcome);
+    };
 }
 
 } // namespace kassa::customers

@@ -9,6 +9,8 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <functional>
+
 namespace kassa::customers {
 
 class SavedMethodService;
@@ -85,6 +87,11 @@ private:
     void savePaymentMethod(const QJsonObject &pm);
     void expireSession();
     void cancelOnReader();
+    void onMade(const SavedMethodOutcome &outcome);
+    void onExpired(const SavedMethodOutcome &outcome);
+    void onSetupIntentCanceled(const SavedMethodOutcome &outcome);
+    std::function<void(const SavedMethodOutcome &)>
+    guarded(void (MethodSetup::*member)(const SavedMethodOutcome &));
 
     SavedMethodService &m_service;
     Kind m_kind;

@@ -186,16 +186,13 @@ void AddMethodDialog::updateButtons()
 void AddMethodDialog::refreshReaders()
 {
     m_reader->setPlaceholderText(u"Looking for readers…"_s);
-    QPointer<AddMethodDialog> self(this);
     m_service.client().send(
-        stripe::TerminalReaders::list(), this, [self](const stripe::StripeResponse &response) {
-            if (!self)
-                return;
-            QComboBox *box = self->m_reader;
+        stripe::TerminalReaders::list(), this, [this](const stripe::StripeResponse &response) {
+            QComboBox *box = m_reader;
             box->clear();
             if (!response.ok()) {
                 box->setPlaceholderText(u"Readers unavailable: "_s + response.error.message);
-                return self->updateButtons();
+                return updateButtons();
             }
             for (const QJsonValue &value : response.json.value(u"data"_s).toArray()) {
                 const QJsonObject reader = value.toObject();
@@ -208,7 +205,7 @@ void AddMethodDialog::refreshReaders()
             }
             if (box->count() == 0)
                 box->setPlaceholderText(u"No card reader registered"_s);
-            self->updateButtons();
+            updateButtons();
         });
 }
 

@@ -384,8 +384,8 @@ void CustomersPage::removeSelected()
         what = brand;
     if (!number.isEmpty())
         what += u' ' + number;
-    if (m_confirm)
-        m_confirm->deleteLater();
+    if (QMessageBox *old = m_confirm.data())
+        old->deleteLater();
     auto *box =
         new QMessageBox(QMessageBox::Question, u"Remove payment method"_s,
                         u"Remove %1 from this customer? It cannot be charged again unless the customer "
@@ -413,8 +413,8 @@ void CustomersPage::removeSelected()
 
 void CustomersPage::closeDialogs()
 {
-    if (m_confirm)
-        m_confirm->reject();
+    if (QMessageBox *confirm = m_confirm.data())
+        confirm->reject();
     if (AddMethodDialog *dialog = m_addDialog.data())
         dialog->reject();
 }
