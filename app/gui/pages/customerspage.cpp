@@ -96,11 +96,14 @@ CustomersPage::CustomersPage(store::Database &db, customers::SavedMethodService 
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setChildrenCollapsible(false);
-    m_customerTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_customerTable->horizontalHeader()->setStretchLastSection(true);
-    m_customerTable->setColumnWidth(CustomersModel::NameColumn, 170);
-    m_customerTable->setColumnWidth(CustomersModel::EmailColumn, 220);
-    m_customerTable->setColumnWidth(CustomersModel::PhoneColumn, 130);
+    // Every column in view at the splitter's first width: no sideways scrolling to find the date.
+    QHeaderView *customerHeader = m_customerTable->horizontalHeader();
+    customerHeader->setStretchLastSection(false);
+    customerHeader->setSectionResizeMode(CustomersModel::NameColumn, QHeaderView::Interactive);
+    m_customerTable->setColumnWidth(CustomersModel::NameColumn, 145);
+    customerHeader->setSectionResizeMode(CustomersModel::EmailColumn, QHeaderView::Stretch);
+    customerHeader->setSectionResizeMode(CustomersModel::PhoneColumn, QHeaderView::ResizeToContents);
+    customerHeader->setSectionResizeMode(CustomersModel::CreatedColumn, QHeaderView::ResizeToContents);
     m_customerTable->horizontalHeader()->setSortIndicator(CustomersModel::CreatedColumn, Qt::DescendingOrder);
     m_customerTable->setSortingEnabled(true);
     splitter->addWidget(m_customerTable);
@@ -114,15 +117,16 @@ CustomersPage::CustomersPage(store::Database &db, customers::SavedMethodService 
     m_methodTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_methodTable->horizontalHeader()->setSectionResizeMode(PaymentMethodsModel::NumberColumn,
                                                             QHeaderView::Stretch);
-    methodsLayout->addWidget(m_methodTable, 1);
+    // What the empty table means, where the eye goes first: under the title.
     m_methodsEmpty->setObjectName(u"customerMethodsEmpty"_s);
     m_methodsEmpty->setWordWrap(true);
-    m_methodsEmpty->setStyleSheet(u"color: palette(mid);"_s);
     methodsLayout->addWidget(m_methodsEmpty);
+    methodsLayout->addWidget(m_methodTable, 1);
+    m_readOnlyHint->setObjectName(u"customerMethodsReadOnly"_s);
     m_readOnlyHint->setText(
         u"Only a manager or the owner can add, remove or change saved payment methods."_s);
     m_readOnlyHint->setWordWrap(true);
-    m_readOnlyHint->setStyleSheet(u"color: palette(mid);"_s);
+    m_readOnlyHint->setStyleSheet(u"font-style: italic;"_s);
     methodsLayout->addWidget(m_readOnlyHint);
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_add);
