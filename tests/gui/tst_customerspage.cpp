@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Customers page (offscreen) against the in-process simulator on SQLite, with QAbstractItemModelTester
 // over its two models: search; a manager saves a test card, makes another the default and removes one
-// after confirming; a card saved on the setup Checkout page (completed on the simulator's side) shows
-// up; a cashier sees the methods read-only, and the service refuses them even when the dialog is
-// reached anyway.
+// after confirming; a card saved on the setup Checkout page (completed on the simulator's side) and one
+// tapped on the simulated reader show up; a cashier sees the methods read-only, and the service refuses them
+// even when the dialog is reached anyway.
 #include "app/gui/models/customersmodel.h"
 #include "app/gui/models/paymentmethodsmodel.h"
 #include "app/gui/pages/addmethoddialog.h"
@@ -14,6 +14,7 @@
 #include "services/security/auditlog.h"
 #include "services/store/storeingest.h"
 #include "services/stripe/resources/customers.h"
+#include "services/stripe/resources/terminalreaders.h"
 #include "services/sync/outbox.h"
 #include "synctestsupport.h"
 
@@ -71,6 +72,7 @@ private slots:
     void searchAndSelect();
     void testCardDefaultAndRemove();
     void qrCodeCompletedOnTheSimulator();
+    void readerSavesTheTappedCard();
     void cashierIsRefused();
 
 private:
@@ -262,6 +264,34 @@ void TestCustomersPage::qrCodeCompletedOnTheSimulator()
     QVERIFY(!dialog->qrCode()->isVisible());
     QCOMPARE(m_page->methodsModel()->index(0, PaymentMethodsModel::NumberColumn).data().toString().right(4),
              u"4242"_s);
+    dialog->reject();
+}
+
+void TestCustomersPage::readerSavesTheTappedCard()
+{
+    QVERIFY(m_page->selectCustomer(m_jenny));
+    AddMethodDialog *dialog = openDialog();
+    QVERIFY(dialog);
+    dialog->tabs()->setCurrentIndex(1); // Card reader
+    QVERIFY(QTest::qWaitFor([&] { return dialog->readerBox()->count() > 0; }, 10'000));
+    QVERIFY(dialog->readerButton()->isEnabled());
+    QTest::mouseClick(dialog->readerButton(), Qt::LeftButton);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return dialog->currentSetup() &&
+                   dialog->currentSetup()->state() == customers::MethodSetup::State::WaitingForReader;
+        },
+        20'000));
+    QVERIFY2(dialog->statusText().contains(u"reader"_s), qPrintable(dialog->statusText()));
+    std::optional<stripe::StripeResponse> tapped;
+    m_fixture->client->send(stripe::TerminalReaders::presentPaymentMethod(
+                                dialog->readerBox()->currentData().toString(), u"5555555555554444"_s),
+                            this, [&tapped](const stripe::StripeResponse &r) { tapped = r; });
+    QVERIFY(QTest::qWaitFor([&] { return tapped.has_value(); }, 10'000));
+    QVERIFY2(tapped->ok(), qPrintable(tapped->error.toString()));
+    QVERIFY(QTest::qWaitFor([&] { return m_page->methodsModel()->rowCount() == 1; }, 20'000));
+    QCOMPARE(m_page->methodsModel()->index(0, PaymentMethodsModel::BrandColumn).data().toString(),
+             u"Mastercard"_s);
     dialog->reject();
 }
 

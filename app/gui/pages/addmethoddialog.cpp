@@ -205,6 +205,8 @@ void AddMethodDialog::refreshReaders()
             }
             if (box->count() == 0)
                 box->setPlaceholderText(u"No card reader registered"_s);
+            // With a placeholder text a combo box picks nothing by itself: the first reader it is.
+            box->setCurrentIndex(box->count() > 0 ? 0 : -1);
             updateButtons();
         });
 }
