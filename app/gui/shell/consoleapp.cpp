@@ -5,12 +5,14 @@
 #include "app/gui/firstrun/firstrunwizard.h"
 #include "app/gui/firstrun/keychaindialog.h"
 #include "app/gui/firstrun/localconfig.h"
+#include "app/gui/pages/customerspage.h"
 #include "app/gui/pages/refundspage.h"
 #include "app/gui/pages/salepage.h"
 #include "app/gui/pages/transactionspage.h"
 #include "app/gui/shell/consolestatusbar.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
+#include "services/customers/savedmethodservice.h"
 #include "services/refunds/refundrequestservice.h"
 #include "services/sale/saleservice.h"
 #include "services/security/auditlog.h"
@@ -90,6 +92,7 @@ ConsoleApp::~ConsoleApp()
     delete m_wizard.data();
     delete m_keychainDialog.data();
     m_window.reset();
+    m_savedMethods.reset();
     m_sales.reset();
     m_refunds.reset();
     m_outbox.reset();
@@ -406,6 +409,25 @@ void ConsoleApp::openWindow(ConsoleContext context)
                             refundsPage->refresh();
                     });
     }
+    // Saved payment methods change at Stripe: without a key the Customers page is read-only.
+    if (context.client) {
+        if (!m_audit)
+            m_audit = std::make_unique<security::AuditLog>(*context.db, context.till);
+        customers::SavedMethodService::Options methodOptions;
+        methodOptions.testMode = context.testMode;
+        methodOptions.checkoutSuccessUrl = m_sales->options().checkoutSuccessUrl;
+        m_savedMethods = std::make_unique<customers::SavedMethodService>(*context.db, *context.client,
+                                                                         *m_outbox, *m_audit, methodOptions);
+    }
+    auto *customersPage = new CustomersPage(*context.db, m_savedMethods.get());
+    m_window->addPage(Section::Customers, customersPage);
+    connect(m_window.get(), &MainWindow::userChanged, customersPage, &CustomersPage::setUser);
+    if (context.poller)
+        connect(context.poller, &sync::EventPoller::batchApplied, customersPage,
+                [customersPage](int, int applied, qint64) {
+                    if (applied > 0)
+                        customersPage->refresh();
+                });
     m_window->resize(1280, 760);
     m_window->show();
     m_splash.reset();

@@ -15,6 +15,9 @@
 class QLabel;
 class QNetworkAccessManager;
 
+namespace kassa::customers {
+class SavedMethodService;
+}
 namespace kassa::refunds {
 class RefundRequestService;
 }
@@ -118,6 +121,7 @@ private:
     std::unique_ptr<sync::Outbox> m_outbox;
     std::unique_ptr<sale::SaleService> m_sales;
     std::unique_ptr<refunds::RefundRequestService> m_refunds;
+    std::unique_ptr<customers::SavedMethodService> m_savedMethods;
     std::unique_ptr<MainWindow> m_window;
     QList<Section> m_screenshotQueue; // --screenshot: the pages still to take
 };
