@@ -120,10 +120,11 @@ QString ReportSummary::plainText(const Report &report, const QLocale &locale, co
     return out.join(u'\n');
 }
 
-QString ReportSummary::html(const Report &report, const QLocale &locale, const QString &title)
+QString ReportSummary::html(const Report &report, const QLocale &locale, const QString &title,
+                            const QStringList &heading)
 {
     QString html = u"<html><body><h1>"_s + title.toHtmlEscaped() + u"</h1>\n<p>"_s;
-    QStringList header = headerLines(report, locale);
+    QStringList header = heading + headerLines(report, locale);
     for (QString &line : header)
         line = line.toHtmlEscaped();
     html += header.join(u"<br>"_s);
