@@ -3,6 +3,7 @@
 
 #include "app/gui/demo/demosession.h"
 #include "app/gui/pages/refundspage.h"
+#include "app/gui/pages/reportspage.h"
 #include "app/gui/pages/salepage.h"
 #include "app/gui/pages/transactionspage.h"
 #include "app/gui/shell/loginscreen.h"
@@ -269,6 +270,16 @@ void ConsoleApp::openWindow(ConsoleContext context)
                             refundsPage->refresh();
                     });
     }
+    auto *reportsPage = new ReportsPage(context);
+    m_window->addPage(Section::Reports, reportsPage);
+    connect(m_window.get(), &MainWindow::userChanged, reportsPage, &ReportsPage::setUser);
+    if (context.poller)
+        connect(context.poller, &sync::EventPoller::batchApplied, reportsPage,
+                [reportsPage](int, int applied, qint64) {
+                    // Only while on screen: the page computes afresh whenever it is shown.
+                    if (applied > 0 && reportsPage->isVisible())
+                        reportsPage->refresh();
+                });
     m_window->resize(1280, 760);
     m_window->show();
     m_splash.reset();
