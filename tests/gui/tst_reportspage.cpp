@@ -21,6 +21,8 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QImage>
+#include <QPainter>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -452,6 +454,19 @@ void TestReportsPage::demoScreenshots()
     QTest::qWait(200);
     QVERIFY(m_page->grab().save(QDir(dir).filePath(u"reports-30days.png"_s)));
     QVERIFY(m_page->savePdf(QDir(dir).filePath(u"reports-30days.pdf"_s)));
+    {
+        // The summary as it prints, on a page-wide image (no PDF viewer needed to look at it).
+        QTextDocument summary;
+        summary.setHtml(m_page->summaryHtml());
+        summary.setTextWidth(640);
+        QImage image(QSize(680, int(summary.size().height()) + 40), QImage::Format_RGB32);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        painter.translate(20, 20);
+        summary.drawContents(&painter);
+        painter.end();
+        QVERIFY(image.save(QDir(dir).filePath(u"reports-summary.png"_s)));
+    }
     QVERIFY(waitForReport([&] { m_page->setPeriod(ReportsPage::Period::Shift); }));
     QTest::qWait(200);
     QVERIFY(m_page->grab().save(QDir(dir).filePath(u"reports-shift.png"_s)));

@@ -23,6 +23,8 @@
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace kassa::gui {
@@ -383,7 +385,13 @@ void ReportsPage::showReport(const reports::Report &report)
     m_report = report;
     m_periodLabel->setText(periodText());
     QList<ReportCurrencySection *> kept;
-    for (const reports::CurrencyTotals &totals : report.totals) {
+    // The shop's own currency first: the one with the most sales, then by code.
+    QList<reports::CurrencyTotals> ordered = report.totals;
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const reports::CurrencyTotals &a, const reports::CurrencyTotals &b) {
+                         return a.salesCount > b.salesCount;
+                     });
+    for (const reports::CurrencyTotals &totals : ordered) {
         ReportCurrencySection *section = this->section(totals.currency);
         if (!section) {
             section = new ReportCurrencySection(totals.currency, m_scroll->widget());
@@ -396,7 +404,7 @@ void ReportsPage::showReport(const reports::Report &report)
         if (!kept.contains(section))
             section->deleteLater();
     }
-    // In currency order, as the report lists them.
+    // In that order on the page.
     for (int i = 0; i < kept.size(); ++i) {
         m_sectionsLayout->removeWidget(kept.at(i));
         m_sectionsLayout->insertWidget(i, kept.at(i));
@@ -438,11 +446,16 @@ QString ReportsPage::periodText() const
     case Period::Today:
         text = u"Today, %1"_s.arg(m_locale.toString(from.date(), QLocale::LongFormat));
         break;
-    case Period::Shift:
-        text = u"Shift of %1 at %2, %3 to %4"_s.arg(request.cashier, request.till,
-                                                    m_locale.toString(from, QLocale::ShortFormat),
-                                                    m_locale.toString(to, QLocale::ShortFormat));
+    case Period::Shift: {
+        const int index = m_shiftBox->currentIndex();
+        const bool open = index >= 0 && index < m_shifts.size() && m_shifts.at(index).isOpen();
+        text = open ? u"Shift of %1 at %2, since %3 (still open)"_s.arg(
+                          request.cashier, request.till, m_locale.toString(from, QLocale::ShortFormat))
+                    : u"Shift of %1 at %2, %3 to %4"_s.arg(request.cashier, request.till,
+                                                           m_locale.toString(from, QLocale::ShortFormat),
+                                                           m_locale.toString(to, QLocale::ShortFormat));
         break;
+    }
     case Period::Dates:
         text = u"%1 to %2"_s.arg(m_locale.toString(from.date(), QLocale::LongFormat),
                                  m_locale.toString(to.addSecs(-1).date(), QLocale::LongFormat));

@@ -18,6 +18,8 @@ namespace {
 
 constexpr int DefaultFirstHour = 8;
 constexpr int DefaultLastHour = 19;
+// Two-digit hour labels stay readable side by side up to about this many bars at the chart's width.
+constexpr int MaxLabelledHours = 14;
 
 } // namespace
 
@@ -50,6 +52,14 @@ void HourlySalesChart::setSales(const QList<reports::HourOfDay> &hours, Currency
         }
     }
 
+    // More hours than fit as labelled categories: the whole day, on a time axis labelled every three
+    // hours, each bar at its hour.
+    const bool wholeDay = m_last - m_first + 1 > MaxLabelledHours;
+    if (wholeDay) {
+        m_first = 0;
+        m_last = 23;
+    }
+
     QChart *c = chart();
     c->removeAllSeries();
     for (QAbstractAxis *axis : c->axes())
@@ -79,8 +89,20 @@ void HourlySalesChart::setSales(const QList<reports::HourOfDay> &hours, Currency
     series->setBarWidth(0.8);
     c->addSeries(series);
 
-    auto *hoursAxis = new QBarCategoryAxis;
-    hoursAxis->append(labels);
+    QAbstractAxis *hoursAxis = nullptr;
+    if (wholeDay) {
+        auto *axis = new QValueAxis;
+        axis->setRange(-0.5, 23.5);
+        axis->setTickType(QValueAxis::TicksDynamic);
+        axis->setTickAnchor(0);
+        axis->setTickInterval(3);
+        axis->setLabelFormat(u"%02.0f"_s);
+        hoursAxis = axis;
+    } else {
+        auto *axis = new QBarCategoryAxis;
+        axis->append(labels);
+        hoursAxis = axis;
+    }
     hoursAxis->setTitleText(u"Hour of the day"_s);
     c->addAxis(hoursAxis, Qt::AlignBottom);
     series->attachAxis(hoursAxis);
@@ -93,8 +115,7 @@ void HourlySalesChart::setSales(const QList<reports::HourOfDay> &hours, Currency
     c->addAxis(amountAxis, Qt::AlignLeft);
     series->attachAxis(amountAxis);
 
-    for (QAbstractAxis *axis :
-         {static_cast<QAbstractAxis *>(hoursAxis), static_cast<QAbstractAxis *>(amountAxis)}) {
+    for (QAbstractAxis *axis : {hoursAxis, static_cast<QAbstractAxis *>(amountAxis)}) {
         QFont font = axis->labelsFont();
         font.setPointSizeF(std::max(7.0, font.pointSizeF() * 0.85));
         axis->setLabelsFont(font);

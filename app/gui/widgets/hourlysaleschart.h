@@ -13,8 +13,9 @@ namespace kassa::gui {
 
 // Sales per hour of the day in one currency, as bars (Qt Charts): when the till was busy. It draws the
 // hours from the first to the last with sales, and at least 08:00 to 19:59, so that a quiet morning
-// still reads as a shop day. Bars are heights only: the amounts are converted to major units for the
-// axis and never added up here (the figures come from ReportService in minor units).
+// still reads as a shop day; when that is more than 14 hours, the whole day on a time axis. Bars are heights
+// only: the amounts are converted to major units for the axis and never added up here (the figures come from
+// ReportService in minor units).
 class HourlySalesChart : public QChartView
 {
     Q_OBJECT
