@@ -96,6 +96,7 @@ private slots:
     void pdfSummary();
     void cashierIsRefused();
     void lockClearsTheFigures();
+    void cancelDropsTheResult();
     void demoScreenshots();
 
 private:
@@ -410,6 +411,27 @@ void TestReportsPage::lockClearsTheFigures()
     QVERIFY(!m_page->report().has_value());
     QVERIFY(m_page->sections().isEmpty());
     QVERIFY(!m_page->pdfButton()->isEnabled());
+}
+
+// Cancel while a report is computed: the bar goes at once, the figures from before stay, and the late
+// result is dropped when it arrives.
+void TestReportsPage::cancelDropsTheResult()
+{
+    QVERIFY(waitForReport([this] { m_page->setUser(Manager); }));
+    QVERIFY(m_page->report().has_value());
+    QVERIFY(waitForReport([this] { m_page->setDates(QDate(2026, 11, 19), QDate(2026, 11, 20)); }));
+    const qint64 shownFrom = m_page->report()->request.from;
+    QSignalSpy ready(m_page.get(), &ReportsPage::reportReady);
+    m_page->setPeriod(ReportsPage::Period::Today);
+    QVERIFY(m_page->isBusy());
+    QVERIFY(m_page->cancelButton()->isVisible());
+    QTest::mouseClick(m_page->cancelButton(), Qt::LeftButton);
+    QVERIFY(!m_page->isBusy());
+    QVERIFY(!m_page->cancelButton()->isVisible());
+    QVERIFY(m_page->message().startsWith(u"Stopped"_s));
+    QTest::qWait(1500);
+    QVERIFY(ready.isEmpty());
+    QCOMPARE(m_page->report()->request.from, shownFrom);
 }
 
 // With KASSA_SCREENSHOT_DIR set: the page over the demo shop (the simulator's history of about 2,000
