@@ -19,10 +19,12 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDialog>
 #include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QPainter>
+#include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -97,6 +99,7 @@ private slots:
     void cashierIsRefused();
     void lockClearsTheFigures();
     void cancelDropsTheResult();
+    void dialogsCloseWithThePage();
     void demoScreenshots();
 
 private:
@@ -432,6 +435,20 @@ void TestReportsPage::cancelDropsTheResult()
     QTest::qWait(1500);
     QVERIFY(ready.isEmpty());
     QCOMPARE(m_page->report()->request.from, shownFrom);
+}
+
+// The file dialog of Export opens window-modal; when the page hides (the till locks) it goes.
+void TestReportsPage::dialogsCloseWithThePage()
+{
+    QVERIFY(waitForReport([this] { m_page->setUser(Manager); }));
+    QTest::mouseClick(m_page->exportButton(), Qt::LeftButton);
+    QPointer<QDialog> dialog = m_page->openDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(dialog->windowModality(), Qt::WindowModal);
+    m_page->hide();
+    QTRY_VERIFY(!dialog);
+    QVERIFY(!m_page->openDialog());
 }
 
 // With KASSA_SCREENSHOT_DIR set: the page over the demo shop (the simulator's history of about 2,000

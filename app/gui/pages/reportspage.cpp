@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QHideEvent>
 #include <QLabel>
 #include <QPrintDialog>
 #include <QPrinter>
@@ -24,6 +25,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -572,42 +574,64 @@ QString suggestedFile(const std::optional<reports::Report> &report, const QStrin
 
 } // namespace
 
+void ReportsPage::openFileDialog(const QString &title, const QString &suffix, const QString &filter,
+                                 void (ReportsPage::*save)(const QString &))
+{
+    if (!m_report || m_dialog)
+        return;
+    // Window-modal and open(), not exec(): the page keeps running behind it, and a lock closes it.
+    auto *dialog = new QFileDialog(this, title, suggestedFile(m_report, u'.' + suffix), filter);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(suffix);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, [this, save](const QString &file) {
+        if (!file.isEmpty())
+            (this->*save)(file);
+    });
+    m_dialog = dialog;
+    dialog->open();
+}
+
 void ReportsPage::chooseCsvFile()
 {
-    if (!m_report)
-        return;
-    const QString file =
-        QFileDialog::getSaveFileName(this, u"Export the report as CSV"_s, suggestedFile(m_report, u".csv"_s),
-                                     u"CSV files (*.csv);;All files (*)"_s);
-    if (!file.isEmpty())
-        exportCsv(file);
+    openFileDialog(u"Export the report as CSV"_s, u"csv"_s, u"CSV files (*.csv);;All files (*)"_s,
+                   &ReportsPage::saveCsv);
 }
 
 void ReportsPage::choosePdfFile()
 {
-    if (!m_report)
-        return;
-    const QString file =
-        QFileDialog::getSaveFileName(this, u"Save the summary as PDF"_s, suggestedFile(m_report, u".pdf"_s),
-                                     u"PDF files (*.pdf);;All files (*)"_s);
-    if (!file.isEmpty())
-        savePdf(file);
+    openFileDialog(u"Save the summary as PDF"_s, u"pdf"_s, u"PDF files (*.pdf);;All files (*)"_s,
+                   &ReportsPage::saveSummaryPdf);
 }
 
 void ReportsPage::printSummary()
 {
-    if (!m_report)
+    if (!m_report || m_dialog)
         return;
-    QPrinter printer(QPrinter::HighResolution);
-    QPrintDialog dialog(&printer, this);
-    dialog.setWindowTitle(u"Print the summary"_s);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    ReportPrint print{summaryTitle(), m_shopName, m_context.till, m_user.name, m_context.testMode};
-    print.print(*m_report, m_locale, &printer);
-    setMessage(
-        u"Sent to %1."_s.arg(printer.printerName().isEmpty() ? u"the printer"_s : printer.printerName()),
-        false);
+    // The printer lives as long as the dialog's connection, which goes with the dialog.
+    auto printer = std::make_shared<QPrinter>(QPrinter::HighResolution);
+    auto *dialog = new QPrintDialog(printer.get(), this);
+    dialog->setWindowTitle(u"Print the summary"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, printer] {
+        if (!m_report)
+            return;
+        ReportPrint print{summaryTitle(), m_shopName, m_context.till, m_user.name, m_context.testMode};
+        print.print(*m_report, m_locale, printer.get());
+        setMessage(u"Sent to %1."_s.arg(printer->printerName().isEmpty() ? u"the printer"_s
+                                                                         : printer->printerName()),
+                   false);
+    });
+    m_dialog = dialog;
+    dialog->open();
+}
+
+void ReportsPage::hideEvent(QHideEvent *event)
+{
+    // Spontaneous: the window was minimized; the person at the till is still the same.
+    if (QDialog *dialog = m_dialog.data(); dialog && !event->spontaneous())
+        dialog->reject();
+    QWidget::hideEvent(event);
 }
 
 } // namespace kassa::gui

@@ -7,6 +7,7 @@
 
 #include <QList>
 #include <QLocale>
+#include <QPointer>
 #include <QTimeZone>
 #include <QWidget>
 
@@ -14,6 +15,7 @@
 
 class QButtonGroup;
 class QComboBox;
+class QDialog;
 class QDateEdit;
 class QLabel;
 class QProgressBar;
@@ -86,6 +88,8 @@ public:
     QPushButton *printButton() const { return m_printButton; }
     QPushButton *pdfButton() const { return m_pdfButton; }
     QPushButton *cancelButton() const { return m_cancelButton; }
+    // The file or print dialog open now, if any.
+    QDialog *openDialog() const { return m_dialog.data(); }
 
     // "Olga · demo-till · Thu 26 Nov 09:02 – open"
     static QString shiftText(const reports::Shift &shift, const QTimeZone &zone, const QLocale &locale);
@@ -104,6 +108,8 @@ signals:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    // The till locked (or another page was picked): an open file or print dialog goes with the page.
+    void hideEvent(QHideEvent *event) override;
 
 private:
     void loadShifts();
@@ -114,6 +120,10 @@ private:
     void setMessage(const QString &text, bool error);
     void updateControls();
     QString periodText() const;
+    void openFileDialog(const QString &title, const QString &suffix, const QString &filter,
+                        void (ReportsPage::*save)(const QString &));
+    void saveCsv(const QString &fileName) { exportCsv(fileName); }
+    void saveSummaryPdf(const QString &fileName) { savePdf(fileName); }
 
     ConsoleContext m_context;
     security::ActingUser m_user;
@@ -147,6 +157,7 @@ private:
     QVBoxLayout *m_sectionsLayout;
     QLabel *m_empty;
     QList<ReportCurrencySection *> m_sections;
+    QPointer<QDialog> m_dialog;
 };
 
 } // namespace kassa::gui
