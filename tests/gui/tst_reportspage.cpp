@@ -8,6 +8,8 @@
 #include "app/gui/demo/demosession.h"
 #include "app/gui/models/reportlinesmodel.h"
 #include "app/gui/pages/reportspage.h"
+#include "app/gui/shell/loginscreen.h"
+#include "app/gui/shell/mainwindow.h"
 #include "app/gui/widgets/hourlysaleschart.h"
 #include "app/gui/widgets/reportcurrencysection.h"
 #include "services/reports/reportcsv.h"
@@ -23,6 +25,7 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
+#include <QLineEdit>
 #include <QPainter>
 #include <QPointer>
 #include <QPushButton>
@@ -510,6 +513,27 @@ void TestReportsPage::demoScreenshots()
     QTest::qWait(200);
     QVERIFY(m_page->grab().save(QDir(dir).filePath(u"reports-shift.png"_s)));
     m_page.reset();
+
+    // In the console's frame, at the console's size, after Olga's log-in by PIN as at the till.
+    context.hasher = options.hasher;
+    context.demoUsers = DemoSession::users();
+    MainWindow window(context);
+    auto *page = new ReportsPage(context);
+    window.addPage(Section::Reports, page);
+    connect(&window, &MainWindow::userChanged, page, &ReportsPage::setUser);
+    window.resize(1280, 760);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    LoginScreen *login = window.loginScreen();
+    login->selectUser(u"olga"_s);
+    QTest::keyClicks(login->pinField(), u"1111"_s);
+    QSignalSpy ready(page, &ReportsPage::reportReady);
+    QTest::keyClick(login->pinField(), Qt::Key_Return);
+    QVERIFY(QTest::qWaitFor([&] { return !window.isLocked(); }, 20'000));
+    window.showSection(Section::Reports);
+    QVERIFY(QTest::qWaitFor([&] { return !ready.isEmpty() && !page->isBusy(); }, 20'000));
+    QTest::qWait(300);
+    QVERIFY(window.grab().save(QDir(dir).filePath(u"reports-window.png"_s)));
 }
 
 QTEST_MAIN(TestReportsPage)
