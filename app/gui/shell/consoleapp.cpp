@@ -7,6 +7,7 @@
 #include "app/gui/firstrun/localconfig.h"
 #include "app/gui/pages/customerspage.h"
 #include "app/gui/pages/refundspage.h"
+#include "app/gui/pages/reportspage.h"
 #include "app/gui/pages/salepage.h"
 #include "app/gui/pages/transactionspage.h"
 #include "app/gui/shell/consolestatusbar.h"
@@ -427,6 +428,16 @@ void ConsoleApp::openWindow(ConsoleContext context)
                 [customersPage](int, int applied, qint64) {
                     if (applied > 0)
                         customersPage->refresh();
+                });
+    auto *reportsPage = new ReportsPage(context);
+    m_window->addPage(Section::Reports, reportsPage);
+    connect(m_window.get(), &MainWindow::userChanged, reportsPage, &ReportsPage::setUser);
+    if (context.poller)
+        connect(context.poller, &sync::EventPoller::batchApplied, reportsPage,
+                [reportsPage](int, int applied, qint64) {
+                    // Only while on screen: the page computes afresh whenever it is shown.
+                    if (applied > 0 && reportsPage->isVisible())
+                        reportsPage->refresh();
                 });
     m_window->resize(1280, 760);
     m_window->show();
