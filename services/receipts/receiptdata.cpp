@@ -115,6 +115,8 @@ QStringList ReceiptData::textLines(const QLocale &locale) const
         lines << u"Till: "_s + till;
     if (!cashier.isEmpty())
         lines << u"Cashier: "_s + cashier;
+    if (kind == Kind::Refund && !approvedBy.isEmpty())
+        lines << u"Approved by: "_s + approvedBy;
     if (!description.isEmpty())
         lines << u"Item: "_s + description;
     if (!orderRef.isEmpty())
@@ -217,9 +219,7 @@ store::StoreResult<std::optional<ReceiptData>> ReceiptBuilder::forRefund(const Q
         data.testMode = !data.refundJson.value(u"livemode"_s).toBool();
     else if (data.payment.id.isEmpty())
         data.testMode = true; // nothing says live: say TEST rather than pass a test refund off as real
-    // The refund's own metadata names who asked and who approved; the cashier on it is who approved it.
-    if (!refund.approvedBy.isEmpty())
-        data.cashier = refund.approvedBy;
+    data.approvedBy = refund.approvedBy;
     return std::optional<ReceiptData>(std::move(data));
 }
 

@@ -39,7 +39,8 @@ struct ReceiptData
 
     qint64 created = 0; // Unix seconds: when the payment (or the refund) was made
     QString till;       // the till's name, else its id (metadata.kassa_till)
-    QString cashier;    // metadata.kassa_cashier
+    QString cashier;    // metadata.kassa_cashier: who took the payment
+    QString approvedBy; // a refund: the manager who approved it (its metadata.approved_by), if known
     Money amount;       // paid, or refunded
     Money refunded;     // a sale: what was refunded of it so far
     QString status;     // Stripe's text: succeeded, pending, ...

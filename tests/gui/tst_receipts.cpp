@@ -184,7 +184,8 @@ void TestReceipts::refundReceipt()
     QCOMPARE(data.originalAmount.minorUnits(), 1250);
     QCOMPARE(data.originalCreated, 1'764'150'000);
     QCOMPARE(data.created, 1'764'160'000);
-    QCOMPARE(data.cashier, u"Max"_s); // who approved it
+    QCOMPARE(data.cashier, u"Anna"_s); // who took the payment
+    QCOMPARE(data.approvedBy, u"Max"_s);
     QCOMPARE(data.refundJson.value(u"id"_s).toString(), u"re_part"_s);
     QVERIFY(data.testMode);
 
@@ -193,6 +194,7 @@ void TestReceipts::refundReceipt()
     QVERIFY(lines.contains(u"Refunded: $2.00"_s));
     QVERIFY(lines.contains(u"Status: Refunded"_s));
     QVERIFY(lines.contains(u"Reason: Requested by the customer"_s));
+    QVERIFY(lines.contains(u"Approved by: Max"_s));
     QVERIFY(lines.contains(u"Original sale: pi_sale of %1 ($12.50)"_s.arg(
         English.toString(QDateTime::fromSecsSinceEpoch(1'764'150'000), QLocale::ShortFormat))));
     const QString html = ReceiptDocument::html(data, English);

@@ -20,6 +20,9 @@
 #include <QTimeZone>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace kassa::gui {
@@ -125,7 +128,7 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setChildrenCollapsible(false);
     m_detail->setMinimumWidth(340);
-    m_splitter->setSizes({760, 420});
+    m_splitter->setSizes({900, 360});
     layout->addWidget(m_splitter, 1);
 
     m_searchTimer.setSingleShot(true);
@@ -186,9 +189,17 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
 
     m_model->reload();
     m_table->resizeColumnsToContents();
-    // Long descriptions take what is left; the others keep their contents' width.
-    m_table->horizontalHeader()->setSectionResizeMode(TransactionsModel::DescriptionColumn,
-                                                      QHeaderView::Stretch);
+    // Each column as wide as its contents, within bounds: "American Express •••• 0005" or a long name must
+    // not push the description out of sight; what is cut is elided, and the whole text is in the detail
+    // pane. The table scrolls sideways when the window is narrow.
+    QHeaderView *header = m_table->horizontalHeader();
+    for (const auto &[column, widest] : {std::pair{int(TransactionsModel::MethodColumn), 170},
+                                         std::pair{int(TransactionsModel::CustomerColumn), 140},
+                                         std::pair{int(TransactionsModel::StatusColumn), 130},
+                                         std::pair{int(TransactionsModel::CashierColumn), 100}})
+        header->resizeSection(column, std::min(header->sectionSize(column), widest));
+    header->resizeSection(TransactionsModel::DescriptionColumn,
+                          std::clamp(header->sectionSize(TransactionsModel::DescriptionColumn), 120, 220));
     updateSummary();
 }
 

@@ -106,8 +106,9 @@ QString ReceiptDocument::html(const receipts::ReceiptData &data, const QLocale &
     if (!data.till.isEmpty())
         html += row(u"Till"_s, data.till.toHtmlEscaped());
     if (!data.cashier.isEmpty())
-        html += row(data.kind == ReceiptData::Kind::Refund ? u"Approved by"_s : u"Cashier"_s,
-                    data.cashier.toHtmlEscaped());
+        html += row(u"Cashier"_s, data.cashier.toHtmlEscaped());
+    if (data.kind == ReceiptData::Kind::Refund && !data.approvedBy.isEmpty())
+        html += row(u"Approved by"_s, data.approvedBy.toHtmlEscaped());
     if (!data.description.isEmpty())
         html += row(u"Item"_s, data.description.toHtmlEscaped());
     if (!data.orderRef.isEmpty())
@@ -120,7 +121,7 @@ QString ReceiptDocument::html(const receipts::ReceiptData &data, const QLocale &
                 data.kind == ReceiptData::Kind::Refund ? u"REFUNDED"_s : u"TOTAL"_s,
                 data.amount.format(locale).toHtmlEscaped());
     if (data.kind == ReceiptData::Kind::Sale && data.refunded.isPositive())
-        html += row(u"Refunded since"_s, data.refunded.format(locale).toHtmlEscaped());
+        html += row(u"Refunded"_s, data.refunded.format(locale).toHtmlEscaped());
     if (const QString method = data.methodText(); !method.isEmpty())
         html += row(u"Paid with"_s, method.toHtmlEscaped());
     html += row(u"Status"_s, data.statusText.toHtmlEscaped(), true);
