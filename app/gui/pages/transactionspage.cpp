@@ -128,6 +128,8 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setChildrenCollapsible(false);
     m_detail->setMinimumWidth(340);
+    // The pane shows with a selected payment only: without one, every column has the whole width.
+    m_detail->hide();
     m_splitter->setSizes({900, 360});
     layout->addWidget(m_splitter, 1);
 
@@ -191,15 +193,14 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
     m_table->resizeColumnsToContents();
     // Each column as wide as its contents, within bounds: "American Express •••• 0005" or a long name must
     // not push the description out of sight; what is cut is elided, and the whole text is in the detail
-    // pane. The table scrolls sideways when the window is narrow.
+    // pane.
     QHeaderView *header = m_table->horizontalHeader();
     for (const auto &[column, widest] : {std::pair{int(TransactionsModel::MethodColumn), 170},
                                          std::pair{int(TransactionsModel::CustomerColumn), 140},
                                          std::pair{int(TransactionsModel::StatusColumn), 130},
                                          std::pair{int(TransactionsModel::CashierColumn), 100}})
         header->resizeSection(column, std::min(header->sectionSize(column), widest));
-    header->resizeSection(TransactionsModel::DescriptionColumn,
-                          std::clamp(header->sectionSize(TransactionsModel::DescriptionColumn), 120, 220));
+    updateColumnModes();
     updateSummary();
 }
 
@@ -365,6 +366,23 @@ void TransactionsPage::selectionChanged()
     const QString id = selectedPaymentId();
     m_refund->setEnabled(!id.isEmpty());
     m_detail->showPayment(id);
+    if (m_detail->isHidden() != id.isEmpty()) {
+        m_detail->setVisible(!id.isEmpty());
+        updateColumnModes();
+    }
+}
+
+void TransactionsPage::updateColumnModes()
+{
+    // Alone, the table's description takes what the other columns leave; beside the detail pane it
+    // keeps a readable width and the table scrolls sideways instead of squeezing it to "…".
+    QHeaderView *header = m_table->horizontalHeader();
+    if (m_detail->isHidden()) {
+        header->setSectionResizeMode(TransactionsModel::DescriptionColumn, QHeaderView::Stretch);
+        return;
+    }
+    header->setSectionResizeMode(TransactionsModel::DescriptionColumn, QHeaderView::Interactive);
+    header->resizeSection(TransactionsModel::DescriptionColumn, 200);
 }
 
 void TransactionsPage::setRefundsEnabled(bool enabled)

@@ -80,6 +80,7 @@ private:
     void updateSummary();
     void reloadCashiers();
     void selectionChanged();
+    void updateColumnModes();
 
     store::Database &m_db;
     Currency m_currency;
