@@ -258,6 +258,7 @@ void TestTransactionsPage::amountRange()
     expectRows(makeFilter([](PaymentFilter &f) {
         f.amountMin = 1000;
         f.amountMax = 1500;
+        f.currency = u"usd"_s;
     }));
     QCOMPARE(m_page->model()->totalCount(), 3 * PaymentCount / 10); // $10.00, $12.50, $15.00
     // What does not read as money is marked, and ignored.
@@ -266,6 +267,11 @@ void TestTransactionsPage::amountRange()
     QVERIFY(!m_page->maxAmountField()->styleSheet().isEmpty());
     QVERIFY(!m_page->maxAmountField()->toolTip().isEmpty());
     QVERIFY(!m_page->model()->filter().amountMax.has_value());
+    QCOMPARE(m_page->model()->filter().currency, u"usd"_s); // the minimum still holds
+    m_page->minAmountField()->clear();
+    m_page->maxAmountField()->clear();
+    m_page->applyFilters();
+    QVERIFY(m_page->model()->filter().currency.isEmpty());
 }
 
 void TestTransactionsPage::filtersCombineAndClear()

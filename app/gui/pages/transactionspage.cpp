@@ -326,6 +326,9 @@ store::PaymentFilter TransactionsPage::filterFromBar() const
     };
     filter.amountMin = amount(m_minAmount);
     filter.amountMax = amount(m_maxAmount);
+    // Minor units mean nothing across currencies (¥1,200 is not $12.00): a range covers its own currency.
+    if (filter.amountMin || filter.amountMax)
+        filter.currency = m_currency.code();
     return filter;
 }
 
@@ -344,7 +347,7 @@ void TransactionsPage::applyFilters()
     if (filter.text == current.text && filter.statuses == current.statuses &&
         filter.cashier == current.cashier && filter.createdFrom == current.createdFrom &&
         filter.createdTo == current.createdTo && filter.amountMin == current.amountMin &&
-        filter.amountMax == current.amountMax)
+        filter.amountMax == current.amountMax && filter.currency == current.currency)
         return;
     m_model->setFilter(filter);
 }
