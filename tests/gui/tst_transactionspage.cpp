@@ -165,6 +165,7 @@ void TestTransactionsPage::makePage()
     new QAbstractItemModelTester(m_page->model(), QAbstractItemModelTester::FailureReportingMode::QtTest,
                                  m_page.get());
     m_page->model()->setLocale(QLocale(QLocale::English, QLocale::UnitedStates));
+    m_page->detailPane()->setLocale(QLocale(QLocale::English, QLocale::UnitedStates));
     m_page->resize(1280, 760);
     m_page->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
