@@ -303,6 +303,21 @@ StoreError stepCustomerSearch(Database &db)
     return db.execDirect(u"CREATE INDEX customers_search ON customers (email, name, id)"_s);
 }
 
+// ---- Events by the object they are about (frozen once shipped) ----
+
+StoreError stepEventObjects(Database &db)
+{
+    // The Transactions page's timeline lists the events applied to one payment, its charges and its
+    // refunds: the object's id beside each event, and an index to find them by it. Events applied
+    // before this step keep '' (their objects are not known any more).
+    const QString column =
+        db.isPostgres() ? u"TEXT COLLATE \"C\" NOT NULL DEFAULT ''"_s : u"TEXT NOT NULL DEFAULT ''"_s;
+    return run(db, {
+                       u"ALTER TABLE events ADD COLUMN object_id "_s + column,
+                       u"CREATE INDEX events_object ON events (object_id, created)"_s,
+                   });
+}
+
 } // namespace
 
 QList<Migrations::Step> productSteps()
@@ -312,6 +327,7 @@ QList<Migrations::Step> productSteps()
         {2, u"text search"_s, step2},
         {3, u"users, settings, audit log, refund requests"_s, step3},
         {4, u"search through customers"_s, stepCustomerSearch},
+        {5, u"events by object"_s, stepEventObjects},
     };
 }
 

@@ -798,6 +798,26 @@ StoreResult<qint64> PaymentRepository::count(const PaymentFilter &filter)
     return n.value().toLongLong();
 }
 
+StoreResult<QStringList> PaymentRepository::cashiers(int limit)
+{
+    // Neither SQLite nor PostgreSQL skips through an index for DISTINCT: each step asks for the next name
+    // after the last one, which the index answers at once.
+    QStringList names;
+    const StoreError error = m_db.query(
+        u"WITH RECURSIVE names (name) AS ("
+        "SELECT (SELECT MIN(cashier) FROM payments WHERE cashier > '') "
+        "UNION ALL SELECT (SELECT MIN(cashier) FROM payments WHERE cashier > names.name) FROM names "
+        "WHERE names.name IS NOT NULL) "
+        "SELECT name FROM names WHERE name IS NOT NULL LIMIT ?"_s,
+        {qint64(std::max(limit, 1))}, [&names](const QSqlQuery &row) {
+            names << row.value(0).toString();
+            return true;
+        });
+    if (error.isError())
+        return error;
+    return names;
+}
+
 StoreResult<BoundedCount> PaymentRepository::countUpTo(const PaymentFilter &filter, qint64 cap)
 {
     cap = std::max<qint64>(cap, 1);

@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QVariantList>
 
 #include <optional>
@@ -85,6 +86,10 @@ public:
     // else "cap or more" (BoundedCount::exact false, value == cap), for a console's "10,000+". Its cost
     // is bounded by the cap, not by the store's size.
     StoreResult<BoundedCount> countUpTo(const PaymentFilter &filter, qint64 cap);
+    // The cashiers that payments name (metadata.kassa_cashier), sorted byte-wise, at most `limit`: for
+    // a filter's list. A skip through the payments_cashier index, one step per distinct name, so a
+    // million payments by a dozen cashiers cost a dozen index look-ups.
+    StoreResult<QStringList> cashiers(int limit = 200);
     // SQLite only (a diagnostic for tests and benchmarks): EXPLAIN QUERY PLAN of what page() runs, one
     // line per step ("SEARCH payments USING INDEX payments_status (status=? AND created<?)").
     StoreResult<QString> explain(const PaymentFilter &filter, const PageRequest &request);

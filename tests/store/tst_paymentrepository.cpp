@@ -52,6 +52,7 @@ private slots:
     void searchesUseIndexes_data();
     void searchesUseIndexes();
     void commonAndRareTerms();
+    void cashiers();
 
 private:
     void seedSearchData();
@@ -935,6 +936,21 @@ void TestPaymentRepository::commonAndRareTerms()
     nobody.customerName = u"nobody"_s;
     QCOMPARE(ids(nobody), QStringList());
     QCOMPARE(payments.count(nobody).valueOr(-1), 0);
+}
+
+void TestPaymentRepository::cashiers()
+{
+    // Distinct, sorted byte-wise, payments without a cashier left out, capped by the limit.
+    PaymentRepository payments(*m_db);
+    QCOMPARE(payments.cashiers().valueOr({u"x"_s}), QStringList());
+    QList<QJsonObject> objects;
+    const QStringList names{u"ben"_s, u"Anna"_s, QString(), u"ben"_s, u"cara"_s, u"Anna"_s, u"ben"_s};
+    for (int i = 0; i < names.size(); ++i)
+        objects << paymentIntent(
+            {.id = u"pi_cashier%1"_s.arg(i), .created = 1'700'000'000 + i, .cashier = names.at(i)});
+    VERIFY_RESULT(payments.upsertMany(objects, 1'700'000'100));
+    QCOMPARE(payments.cashiers().valueOr({}), (QStringList{u"Anna"_s, u"ben"_s, u"cara"_s}));
+    QCOMPARE(payments.cashiers(2).valueOr({}), (QStringList{u"Anna"_s, u"ben"_s}));
 }
 
 QTEST_GUILESS_MAIN(TestPaymentRepository)

@@ -375,6 +375,7 @@ void ConsoleApp::openWindow(ConsoleContext context)
         connect(m_window.get(), &MainWindow::userChanged, salePage, &SalePage::setUser);
     }
     auto *transactions = new TransactionsPage(*context.db);
+    transactions->setTestMode(context.testMode);
     m_window->addPage(Section::Transactions, transactions);
     if (context.poller)
         connect(context.poller, &sync::EventPoller::batchApplied, transactions,
