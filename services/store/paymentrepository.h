@@ -98,7 +98,17 @@ public:
     // refunded) of the payments that `by` selects. The other repositories call it after they write.
     StoreError refreshDerived(DerivedBy by, const QString &value);
 
+    // SQLite: brings the text index (payments_fts) up to date with the rows that payments_fts_queue
+    // names, and empties the queue (schema step 6). Every write to payments registers it to run just
+    // before its transaction commits (Database::beforeCommit), so the index is in step whenever no
+    // transaction is open; a search inside a transaction that wrote payments does not see them yet in
+    // its text terms. Does nothing on PostgreSQL or without the queue.
+    static StoreError applyTextIndexQueue(Database &db);
+    // Its statements, in order (for bench_ingest's plain reference, which keeps the index as the store does).
+    static const QStringList &textIndexQueueStatements();
+
 private:
+    void queueTextIndex();
     StoreResult<UpsertOutcome> write(const QJsonObject &json, qint64 observedAt);
     StoreError pageQuery(const PaymentFilter &filter, const PageRequest &request, QString *sqlText,
                          QVariantList *params, const ResolvedText *resolved = nullptr,
