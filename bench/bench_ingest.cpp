@@ -190,7 +190,7 @@ std::optional<Run> insertPlain(const Shop &shop, qint64 objects, int batchSize, 
             fail(u"plain: prepare: "_s + payment.lastError().text() + charge.lastError().text());
             return std::nullopt;
         }
-        // The text index's queue (schema step 5), applied before each commit as the store applies it.
+        // The text index's queue (schema step 6), applied before each commit as the store applies it.
         std::vector<std::unique_ptr<QSqlQuery>> textIndex;
         for (const QString &statement : PaymentRepository::textIndexQueueStatements()) {
             textIndex.push_back(std::make_unique<QSqlQuery>(db));
