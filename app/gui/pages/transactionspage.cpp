@@ -135,15 +135,18 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
 
     m_searchTimer.setSingleShot(true);
     m_searchTimer.setInterval(SearchDelayMs);
-    connect(&m_searchTimer, &QTimer::timeout, this, &TransactionsPage::applyFilters);
-    connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchTimer.start(); });
+    connect(&m_searchTimer, &QTimer::timeout, this, [this] {
+        if (m_filtersPending)
+            applyFilters();
+    });
+    connect(m_search, &QLineEdit::textChanged, this, &TransactionsPage::onSearchEdited);
     connect(m_search, &QLineEdit::returnPressed, this, &TransactionsPage::applyFilters);
     connect(m_status, &QComboBox::currentIndexChanged, this, &TransactionsPage::applyFilters);
     connect(m_cashier, &QComboBox::currentIndexChanged, this, &TransactionsPage::applyFilters);
-    connect(m_from, &QDateEdit::dateChanged, this, [this] { m_searchTimer.start(); });
-    connect(m_to, &QDateEdit::dateChanged, this, [this] { m_searchTimer.start(); });
+    connect(m_from, &QDateEdit::dateChanged, this, &TransactionsPage::applyFiltersLater);
+    connect(m_to, &QDateEdit::dateChanged, this, &TransactionsPage::applyFiltersLater);
     for (QLineEdit *field : {m_minAmount, m_maxAmount}) {
-        connect(field, &QLineEdit::textChanged, this, [this] { m_searchTimer.start(); });
+        connect(field, &QLineEdit::textChanged, this, &TransactionsPage::applyFiltersLater);
         connect(field, &QLineEdit::returnPressed, this, &TransactionsPage::applyFilters);
     }
     connect(m_clear, &QPushButton::clicked, this, [this] {
@@ -332,9 +335,29 @@ store::PaymentFilter TransactionsPage::filterFromBar() const
     return filter;
 }
 
+void TransactionsPage::onSearchEdited()
+{
+    // A keystroke after a pause searches at once (the store answers in tens of milliseconds), so the
+    // table follows the keyboard; keystrokes within SearchDelayMs of a search are gathered and searched
+    // once typing pauses. One or two characters always wait: they match too much to be worth a query
+    // that the next keystroke replaces.
+    const qsizetype length = m_search->text().trimmed().size();
+    if (m_searchTimer.isActive() || (length > 0 && length < 3))
+        return applyFiltersLater();
+    applyFilters();
+    m_searchTimer.start();
+}
+
+void TransactionsPage::applyFiltersLater()
+{
+    m_filtersPending = true;
+    m_searchTimer.start();
+}
+
 void TransactionsPage::applyFilters()
 {
     m_searchTimer.stop();
+    m_filtersPending = false;
     // An amount that does not read as money is marked rather than silently ignored.
     for (QLineEdit *field : {m_minAmount, m_maxAmount}) {
         const QString text = field->text().trimmed();

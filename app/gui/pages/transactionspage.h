@@ -36,7 +36,8 @@ class TransactionsPage : public QWidget
 {
     Q_OBJECT
 public:
-    // A keystroke waits this long for the next one before the store is asked.
+    // The search follows the first keystroke after a pause at once; keystrokes within this long of a
+    // search are gathered into one search when typing pauses (as are date and amount edits).
     static constexpr int SearchDelayMs = 200;
 
     explicit TransactionsPage(store::Database &db, QWidget *parent = nullptr);
@@ -76,6 +77,8 @@ public slots:
     void applyFilters();
 
 private:
+    void onSearchEdited();
+    void applyFiltersLater();
     void buildFilterBar(QWidget *bar);
     void updateSummary();
     void reloadCashiers();
@@ -99,6 +102,7 @@ private:
     TransactionDetailPane *m_detail;
     QPushButton *m_refund;
     QTimer m_searchTimer;
+    bool m_filtersPending = false; // a change waits for m_searchTimer
 };
 
 } // namespace kassa::gui

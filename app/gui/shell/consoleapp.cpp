@@ -10,6 +10,7 @@
 #include "app/gui/pages/reportspage.h"
 #include "app/gui/pages/salepage.h"
 #include "app/gui/pages/transactionspage.h"
+#include "app/gui/receipts/receiptdocument.h"
 #include "app/gui/shell/consolestatusbar.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
@@ -373,6 +374,10 @@ void ConsoleApp::openWindow(ConsoleContext context)
         auto *salePage = new SalePage(*m_sales, *context.client, *context.db, pageOptions);
         m_window->addPage(Section::Sale, salePage);
         connect(m_window.get(), &MainWindow::userChanged, salePage, &SalePage::setUser);
+        store::Database *db = context.db;
+        connect(
+            salePage, &SalePage::receiptRequested, salePage,
+            [salePage, db](const QString &paymentIntentId) { printReceipt(salePage, *db, paymentIntentId); });
     }
     auto *transactions = new TransactionsPage(*context.db);
     transactions->setTestMode(context.testMode);
