@@ -5,12 +5,16 @@
 #include "app/gui/pages/refundspage.h"
 #include "app/gui/pages/salepage.h"
 #include "app/gui/pages/transactionspage.h"
+#include "app/gui/settings/settingspage.h"
+#include "app/gui/shell/localconfig.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
 #include "services/refunds/refundrequestservice.h"
 #include "services/sale/saleservice.h"
 #include "services/security/auditlog.h"
 #include "services/security/keychainsecretstore.h"
+#include "services/security/memorysecretstore.h"
+#include "services/security/settingsservice.h"
 #include "services/security/stripekey.h"
 #include "services/security/userservice.h"
 #include "services/store/database.h"
@@ -137,6 +141,9 @@ void ConsoleApp::startDemo()
 void ConsoleApp::startStore()
 {
     m_secrets = std::make_unique<security::KeychainSecretStore>();
+    // Settings can name this till's database for the next start; --database still wins.
+    if (m_options.databaseUrl.isEmpty())
+        m_options.databaseUrl = LocalConfig(LocalConfig::defaultPath(m_options.dataDir)).databaseUrl();
     if (m_options.databaseUrl.isEmpty())
         return openStore({});
     // A URL without a password takes the profile's from the keychain (else libpq's PGPASSWORD, ~/.pgpass).
@@ -186,35 +193,41 @@ void ConsoleApp::openStore(const QString &databasePassword)
 void ConsoleApp::readKey()
 {
     showSplash(u"Reading the Stripe key from the keychain…"_s);
-    m_secrets->read({m_options.profile, security::SecretKind::StripeSecretKey}, this,
-                    [this](const security::SecretResult &result) {
-                        ConsoleContext context;
-                        context.db = m_db.get();
-                        context.databaseConfig = m_config;
-                        context.till = tillId();
-                        const QString key = qEnvironmentVariable("KASSA_STRIPE_API_KEY", result.value);
-                        if (!key.isEmpty()) {
-                            m_network = std::make_unique<QNetworkAccessManager>();
-                            m_client = std::make_unique<stripe::StripeClient>(*m_network);
-                            const QString apiBase = qEnvironmentVariable("KASSA_API_BASE");
-                            if (!apiBase.isEmpty())
-                                m_client->setApiBase(QUrl(apiBase));
-                            m_client->setApiKey(key);
-                            m_processor = std::make_unique<sync::EventProcessor>(*m_db, m_client.get());
-                            m_poller = std::make_unique<sync::EventPoller>(*m_db, *m_client, *m_processor);
-                            context.client = m_client.get();
-                            context.poller = m_poller.get();
-                            context.testMode = !security::StripeKey::parse(key).isLive();
-                            context.stripeDescription = m_client->apiBase().host();
-                        }
-                        openWindow(context);
-                        if (m_poller)
-                            m_poller->start();
-                    });
+    m_secrets->read(
+        {m_options.profile, security::SecretKind::StripeSecretKey}, this,
+        [this](const security::SecretResult &result) {
+            ConsoleContext context;
+            context.db = m_db.get();
+            context.databaseConfig = m_config;
+            context.till = tillId();
+            const QString key = qEnvironmentVariable("KASSA_STRIPE_API_KEY", result.value);
+            if (!key.isEmpty()) {
+                m_network = std::make_unique<QNetworkAccessManager>();
+                m_client = std::make_unique<stripe::StripeClient>(*m_network);
+                const QString apiBase = qEnvironmentVariable("KASSA_API_BASE");
+                if (!apiBase.isEmpty())
+                    m_client->setApiBase(QUrl(apiBase));
+                m_client->setApiKey(key);
+                m_processor = std::make_unique<sync::EventProcessor>(*m_db, m_client.get());
+                security::AuditLog audit(*m_db, tillId());
+                sync::EventPoller::Options pollOptions;
+                pollOptions.intervalMs = security::SettingsService(*m_db, audit).pollIntervalSeconds() * 1000;
+                m_poller = std::make_unique<sync::EventPoller>(*m_db, *m_client, *m_processor, pollOptions);
+                context.client = m_client.get();
+                context.poller = m_poller.get();
+                context.testMode = !security::StripeKey::parse(key).isLive();
+                context.stripeDescription = m_client->apiBase().host();
+            }
+            openWindow(context);
+            if (m_poller)
+                m_poller->start();
+        });
 }
 
 void ConsoleApp::openWindow(ConsoleContext context)
 {
+    // Before any page is built: they format amounts and dates with the default locale.
+    applyLocaleSetting(*context.db, context.till);
     m_window = std::make_unique<MainWindow>(context);
     if (context.client) {
         // Sales need Stripe: without a key the Sale section is not offered.
@@ -269,6 +282,20 @@ void ConsoleApp::openWindow(ConsoleContext context)
                             refundsPage->refresh();
                     });
     }
+    SettingsPage::Options settingsOptions;
+    if (m_demo) {
+        // The demo's key lives in this process only; the Keys tab shows it masked like a kept one.
+        m_secrets = std::make_unique<security::MemorySecretStore>();
+        m_secrets->write({m_options.profile, security::SecretKind::StripeSecretKey}, DemoSession::apiKey(),
+                         this, [](const security::SecretError &) {});
+    } else {
+        settingsOptions.localConfigPath = LocalConfig::defaultPath(m_options.dataDir);
+    }
+    settingsOptions.secrets = m_secrets.get();
+    settingsOptions.profile = m_options.profile;
+    auto *settingsPage = new SettingsPage(context, settingsOptions);
+    m_window->addPage(Section::Settings, settingsPage);
+    connect(m_window.get(), &MainWindow::userChanged, settingsPage, &SettingsPage::setUser);
     m_window->resize(1280, 760);
     m_window->show();
     m_splash.reset();
