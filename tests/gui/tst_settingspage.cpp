@@ -28,6 +28,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -73,6 +74,8 @@ private slots:
     void keysChangeCheckAndRemove();
     void registerWebhook();
     void nothingSecretShows();
+    // With KASSA_SETTINGS_SHOTS=DIR: the owner's window on every tab, as PNGs to look at.
+    void screenshots();
 
 private:
     ConsoleContext context() const;
@@ -535,6 +538,60 @@ void TestSettingsPage::registerWebhook()
     QTRY_VERIFY(stored.has_value());
     QVERIFY(stored->value.startsWith(u"whsec_"_s));
     m_secretsUsed << stored->value;
+}
+
+void TestSettingsPage::screenshots()
+{
+    const QString dir = qEnvironmentVariable("KASSA_SETTINGS_SHOTS");
+    if (dir.isEmpty())
+        QSKIP("set KASSA_SETTINGS_SHOTS=DIR to save the pictures");
+    QDir().mkpath(dir);
+    m_page->hide();
+    MainWindow window(context());
+    SettingsPage::Options options;
+    options.secrets = m_secrets.get();
+    options.localConfigPath = LocalConfig::defaultPath(m_configDir->path());
+    auto *page = new SettingsPage(context(), options);
+    window.addPage(Section::Settings, page);
+    connect(&window, &MainWindow::userChanged, page, &SettingsPage::setUser);
+    window.resize(1280, 760);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.grab().save(QDir(dir).filePath(u"login.png"_s)));
+    LoginScreen *login = window.loginScreen();
+    login->selectUser(u"olga"_s);
+    QTest::keyClicks(login->pinField(), u"1111"_s);
+    QTest::keyClick(login->pinField(), Qt::Key_Return);
+    QVERIFY(QTest::qWaitFor([&] { return !window.isLocked(); }, 10'000));
+    window.showSection(Section::Settings);
+    bool written = false;
+    m_secrets->write({u"default"_s, SecretKind::StripeSecretKey}, DemoSession::apiKey(), this,
+                     [&](const security::SecretError &) { written = true; });
+    QTRY_VERIFY(written);
+    const QStringList names{u"keys"_s, u"webhook"_s, u"shop"_s, u"users"_s};
+    for (int tab = 0; tab < page->tabs()->count(); ++tab) {
+        page->tabs()->setCurrentIndex(tab);
+        if (tab == 0) {
+            page->keysPanel()->refresh();
+            QTRY_COMPARE(page->keysPanel()->busy(), 0);
+            QTest::keyClicks(page->keysPanel()->entry(SecretKind::StripePublishableKey)->field(),
+                             NewPublishableKey);
+        }
+        if (tab == 3) {
+            page->usersPanel()->select(u"cara"_s);
+        }
+        QTest::qWait(200);
+        QVERIFY(window.grab().save(QDir(dir).filePath(u"settings-"_s + names.value(tab) + u".png"_s)));
+    }
+    page->keysPanel()->clearEntries();
+    page->tabs()->setCurrentIndex(3);
+    page->usersPanel()->openAddDialog();
+    UserEditorDialog *dialog = page->usersPanel()->editorDialog();
+    dialog->editor()->nameField()->setText(u"nina"_s);
+    dialog->editor()->pinField()->setText(u"4455"_s);
+    QTest::qWait(200);
+    QVERIFY(dialog->grab().save(QDir(dir).filePath(u"settings-adduser.png"_s)));
+    page->usersPanel()->closeDialog();
 }
 
 QTEST_MAIN(TestSettingsPage)
