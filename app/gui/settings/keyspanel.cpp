@@ -90,12 +90,12 @@ KeysPanel::KeysPanel(KeyService &keys, QWidget *parent)
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_message);
 
-    for (const SecretKind kind :
-         {SecretKind::StripeSecretKey, SecretKind::StripePublishableKey, SecretKind::WebhookSecret}) {
+    for (size_t index = 0; index < Kinds.size(); ++index) {
+        const SecretKind kind = Kinds.at(index);
         const QString label = security::secretKindLabel(kind);
         auto *group = new QGroupBox(capitalized(label), this);
         auto *form = new QFormLayout(group);
-        Row row;
+        Row &row = m_rows.at(index);
         row.stored = new QLabel(u"…"_s, group);
         row.stored->setAccessibleName(u"Stored "_s + label);
         row.stored->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -112,13 +112,11 @@ KeysPanel::KeysPanel(KeyService &keys, QWidget *parent)
         actions->addWidget(row.remove, 0, Qt::AlignTop);
         form->addRow(u"New:"_s, actions);
         layout->addWidget(group);
-        connect(row.entry, &KeyEntryWidget::changed, this, [this, kind] {
-            m_rows.value(kind).save->setEnabled(m_rows.value(kind).entry->isAcceptable());
-        });
+        connect(row.entry, &KeyEntryWidget::changed, this,
+                [this, kind] { this->row(kind).save->setEnabled(this->row(kind).entry->isAcceptable()); });
         connect(row.entry, &KeyEntryWidget::submitted, this, [this, kind] { save(kind); });
         connect(row.save, &QPushButton::clicked, this, [this, kind] { save(kind); });
         connect(row.remove, &QPushButton::clicked, this, [this, kind] { removeKey(kind); });
-        m_rows.insert(kind, row);
     }
     connect(m_check, &QPushButton::clicked, this, &KeysPanel::checkSecretKey);
     layout->addStretch(1);
@@ -143,6 +141,16 @@ void KeysPanel::setUser(const security::ActingUser &user)
         refresh();
 }
 
+const KeysPanel::Row &KeysPanel::row(SecretKind kind) const
+{
+    for (size_t index = 0; index < Kinds.size(); ++index) {
+        if (Kinds.at(index) == kind)
+            return m_rows.at(index);
+    }
+    // Asked for a kind without a row (a database password): the secret key's row stands in.
+    return m_rows.at(0);
+}
+
 void KeysPanel::clearEntries()
 {
     for (const Row &row : std::as_const(m_rows))
@@ -156,9 +164,9 @@ void KeysPanel::finished()
 
 void KeysPanel::refresh()
 {
-    for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it) {
+    for (const SecretKind kind : Kinds) {
         ++m_busy;
-        m_keys.check(m_user, it.key(), false, this, [this](const KeyService::Outcome &outcome) {
+        m_keys.check(m_user, kind, false, this, [this](const KeyService::Outcome &outcome) {
             finished();
             showStored(outcome);
         });
@@ -167,9 +175,9 @@ void KeysPanel::refresh()
 
 void KeysPanel::showStored(const KeyService::Outcome &outcome)
 {
-    const Row row = m_rows.value(outcome.kind);
-    if (!row.stored)
+    if (outcome.kind == SecretKind::DatabasePassword)
         return;
+    const Row &row = this->row(outcome.kind);
     row.stored->setText(describeStored(outcome));
     row.remove->setEnabled(outcome.status != Status::NotFound);
     if (outcome.kind == SecretKind::StripeSecretKey)
@@ -178,7 +186,7 @@ void KeysPanel::showStored(const KeyService::Outcome &outcome)
 
 void KeysPanel::save(SecretKind kind)
 {
-    const Row row = m_rows.value(kind);
+    const Row &row = this->row(kind);
     if (!row.entry->isAcceptable())
         return;
     const QString text = row.entry->secret();

@@ -5,8 +5,9 @@
 #include "services/security/actinguser.h"
 #include "services/security/keyservice.h"
 
-#include <QMap>
 #include <QWidget>
+
+#include <array>
 
 class QLabel;
 class QLineEdit;
@@ -31,10 +32,11 @@ public:
     // Empties every entry field.
     void clearEntries();
 
-    KeyEntryWidget *entry(security::SecretKind kind) const { return m_rows.value(kind).entry; }
-    QLabel *storedLabel(security::SecretKind kind) const { return m_rows.value(kind).stored; }
-    QPushButton *saveButton(security::SecretKind kind) const { return m_rows.value(kind).save; }
-    QPushButton *removeButton(security::SecretKind kind) const { return m_rows.value(kind).remove; }
+    // The three Stripe kinds (secret, publishable, webhook secret); a database password has no row.
+    KeyEntryWidget *entry(security::SecretKind kind) const { return row(kind).entry; }
+    QLabel *storedLabel(security::SecretKind kind) const { return row(kind).stored; }
+    QPushButton *saveButton(security::SecretKind kind) const { return row(kind).save; }
+    QPushButton *removeButton(security::SecretKind kind) const { return row(kind).remove; }
     QPushButton *checkButton() const { return m_check; }
     QLabel *messageLabel() const { return m_message; }
     QString message() const;
@@ -50,6 +52,10 @@ private:
         QPushButton *remove = nullptr;
     };
 
+    static constexpr std::array<security::SecretKind, 3> Kinds{security::SecretKind::StripeSecretKey,
+                                                               security::SecretKind::StripePublishableKey,
+                                                               security::SecretKind::WebhookSecret};
+    const Row &row(security::SecretKind kind) const;
     void save(security::SecretKind kind);
     void removeKey(security::SecretKind kind);
     void checkSecretKey();
@@ -59,7 +65,7 @@ private:
 
     security::KeyService &m_keys;
     security::ActingUser m_user;
-    QMap<security::SecretKind, Row> m_rows;
+    std::array<Row, 3> m_rows;
     QPushButton *m_check;
     QLabel *m_message;
     int m_busy = 0;
