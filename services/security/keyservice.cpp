@@ -263,7 +263,7 @@ void KeyService::registerWebhook(const ActingUser &actor, stripe::StripeClient &
                         self.m_audit(actor, u"webhook.register"_s, {outcome.endpointId},
                                      {{u"url"_s, outcome.endpointUrl},
                                       {u"profile"_s, self.m_profile},
-                                      {u"secret_kept"_s, !error.isError()}});
+                                      {u"kept_in_keychain"_s, !error.isError()}});
                     if (error.isError()) {
                         outcome.status = Status::Keychain;
                         outcome.secretError = error;

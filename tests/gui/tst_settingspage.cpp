@@ -538,6 +538,17 @@ void TestSettingsPage::registerWebhook()
     QTRY_VERIFY(stored.has_value());
     QVERIFY(stored->value.startsWith(u"whsec_"_s));
     m_secretsUsed << stored->value;
+    // Audited by whom and which endpoint, never with the secret.
+    security::AuditLog audit(m_demo->database(), DemoSession::tillId());
+    const auto entries = audit.latest(10);
+    QVERIFY(entries.ok());
+    bool audited = false;
+    for (const security::AuditEntry &e : entries.value()) {
+        QVERIFY(!e.detailsJson.contains(stored->value));
+        audited = audited || (e.action == u"webhook.register"_s && e.userName == u"olga"_s &&
+                              e.details().value(u"kept_in_keychain"_s).toBool());
+    }
+    QVERIFY(audited);
 }
 
 void TestSettingsPage::screenshots()
