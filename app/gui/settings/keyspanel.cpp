@@ -79,7 +79,7 @@ KeysPanel::KeysPanel(KeyService &keys, QWidget *parent)
 {
     auto *layout = new QVBoxLayout(this);
     auto *intro = new QLabel(
-        u"Keys of profile <b>%1</b>, kept in the %2. They show masked only. A new secret key is checked "
+        u"Keys of profile <b>%1</b> (kept in: %2). They show masked only. A new secret key is checked "
         "with Stripe before it is kept, and the till uses it from its next start."_s.arg(
             keys.profile().toHtmlEscaped(), keys.secrets().backendName().toHtmlEscaped()),
         this);
@@ -260,7 +260,9 @@ WebhookPanel::WebhookPanel(const ConsoleContext &context, KeyService &keys, QWid
     auto *listenRow = new QHBoxLayout;
     listenRow->addWidget(m_listen, 1);
     listenRow->addWidget(m_saveListen);
-    receiverForm->addRow(u"&Listen on:"_s, listenRow);
+    auto *listenLabel = new QLabel(u"&Listen on:"_s, receiver);
+    listenLabel->setBuddy(m_listen);
+    receiverForm->addRow(listenLabel, listenRow);
     auto *listenNote =
         new QLabel(u"For kassa-cli webhook serve --listen; the console itself runs no receiver "
                    "yet."_s,
@@ -281,7 +283,9 @@ WebhookPanel::WebhookPanel(const ConsoleContext &context, KeyService &keys, QWid
     auto *urlRow = new QHBoxLayout;
     urlRow->addWidget(m_url, 1);
     urlRow->addWidget(m_register);
-    endpointForm->addRow(u"&URL:"_s, urlRow);
+    auto *urlLabel = new QLabel(u"&URL:"_s, endpoint);
+    urlLabel->setBuddy(m_url);
+    endpointForm->addRow(urlLabel, urlRow);
     m_secret->setAccessibleName(u"Stored webhook secret"_s);
     endpointForm->addRow(u"Signing secret:"_s, m_secret);
     layout->addWidget(endpoint);

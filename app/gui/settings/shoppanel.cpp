@@ -163,6 +163,10 @@ ShopPanel::ShopPanel(const ConsoleContext &context, const QString &localConfigPa
           static_cast<QWidget *>(m_idleLock), static_cast<QWidget *>(m_poll),
           static_cast<QWidget *>(m_locale), static_cast<QWidget *>(m_database)})
         field->setMinimumHeight(FieldHeight);
+    // Numbers and choices need no more room than their longest value.
+    m_idleLock->setMaximumWidth(180);
+    m_poll->setMaximumWidth(180);
+    m_locale->setMaximumWidth(380);
 
     auto *bottom = new QHBoxLayout;
     m_message->setWordWrap(true);
