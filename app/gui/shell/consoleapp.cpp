@@ -50,6 +50,15 @@ QString tillId()
     return till.isEmpty() ? u"kassa@"_s + QSysInfo::machineHostName() : till;
 }
 
+// The shop's polling interval (Settings), read once at start.
+sync::EventPoller::Options pollOptions(store::Database &db)
+{
+    security::AuditLog audit(db, tillId());
+    sync::EventPoller::Options options;
+    options.intervalMs = security::SettingsService(db, audit).pollIntervalSeconds() * 1000;
+    return options;
+}
+
 } // namespace
 
 ConsoleApp::ConsoleApp(const ConsoleOptions &options, QObject *parent)
@@ -193,35 +202,32 @@ void ConsoleApp::openStore(const QString &databasePassword)
 void ConsoleApp::readKey()
 {
     showSplash(u"Reading the Stripe key from the keychain…"_s);
-    m_secrets->read(
-        {m_options.profile, security::SecretKind::StripeSecretKey}, this,
-        [this](const security::SecretResult &result) {
-            ConsoleContext context;
-            context.db = m_db.get();
-            context.databaseConfig = m_config;
-            context.till = tillId();
-            const QString key = qEnvironmentVariable("KASSA_STRIPE_API_KEY", result.value);
-            if (!key.isEmpty()) {
-                m_network = std::make_unique<QNetworkAccessManager>();
-                m_client = std::make_unique<stripe::StripeClient>(*m_network);
-                const QString apiBase = qEnvironmentVariable("KASSA_API_BASE");
-                if (!apiBase.isEmpty())
-                    m_client->setApiBase(QUrl(apiBase));
-                m_client->setApiKey(key);
-                m_processor = std::make_unique<sync::EventProcessor>(*m_db, m_client.get());
-                security::AuditLog audit(*m_db, tillId());
-                sync::EventPoller::Options pollOptions;
-                pollOptions.intervalMs = security::SettingsService(*m_db, audit).pollIntervalSeconds() * 1000;
-                m_poller = std::make_unique<sync::EventPoller>(*m_db, *m_client, *m_processor, pollOptions);
-                context.client = m_client.get();
-                context.poller = m_poller.get();
-                context.testMode = !security::StripeKey::parse(key).isLive();
-                context.stripeDescription = m_client->apiBase().host();
-            }
-            openWindow(context);
-            if (m_poller)
-                m_poller->start();
-        });
+    m_secrets->read({m_options.profile, security::SecretKind::StripeSecretKey}, this,
+                    [this](const security::SecretResult &result) {
+                        ConsoleContext context;
+                        context.db = m_db.get();
+                        context.databaseConfig = m_config;
+                        context.till = tillId();
+                        const QString key = qEnvironmentVariable("KASSA_STRIPE_API_KEY", result.value);
+                        if (!key.isEmpty()) {
+                            m_network = std::make_unique<QNetworkAccessManager>();
+                            m_client = std::make_unique<stripe::StripeClient>(*m_network);
+                            const QString apiBase = qEnvironmentVariable("KASSA_API_BASE");
+                            if (!apiBase.isEmpty())
+                                m_client->setApiBase(QUrl(apiBase));
+                            m_client->setApiKey(key);
+                            m_processor = std::make_unique<sync::EventProcessor>(*m_db, m_client.get());
+                            m_poller = std::make_unique<sync::EventPoller>(*m_db, *m_client, *m_processor,
+                                                                           pollOptions(*m_db));
+                            context.client = m_client.get();
+                            context.poller = m_poller.get();
+                            context.testMode = !security::StripeKey::parse(key).isLive();
+                            context.stripeDescription = m_client->apiBase().host();
+                        }
+                        openWindow(context);
+                        if (m_poller)
+                            m_poller->start();
+                    });
 }
 
 void ConsoleApp::openWindow(ConsoleContext context)
