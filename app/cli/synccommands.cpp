@@ -6,6 +6,7 @@
 #include "app/cli/clisession.h"
 #include "app/cli/keycommands.h"
 #include "core/money.h"
+#include "services/security/keyservice.h"
 #include "services/security/stripekey.h"
 #include "services/store/database.h"
 #include "services/store/databaseconfig.h"
@@ -125,31 +126,29 @@ void webhook(CliSession &s, const QStringList &arguments)
         if (args.positionals().size() != 2)
             return s.usage(u"usage: webhook register URL [--events a,b]"_s);
         const QStringList events = args.value(u"events"_s, u"*"_s).split(u',', Qt::SkipEmptyParts);
-        s.call(
-            stripe::WebhookEndpoints::create(args.positional(1), events, u"Kassa"_s),
-            [&s](const QJsonObject &endpoint) {
-                s.out() << "endpoint " << endpoint.value(u"id"_s).toString() << ' '
-                        << endpoint.value(u"url"_s).toString() << '\n';
-                // Stripe shows the secret once: it goes to the keychain, and only its masked form is
-                // printed.
-                const QString secret = endpoint.value(u"secret"_s).toString();
-                KeyCommands::storeWebhookSecret(s, secret, [&s, secret](const security::SecretError &error) {
-                    if (error.isError()) {
-                        s.err() << "kassa-cli: the endpoint was created, but its signing secret "
-                                << security::StripeKey::mask(secret)
-                                << " could not be kept: " << error.message
-                                << ".\nReveal it in the Stripe Dashboard (Developers, Webhooks, the "
-                                   "endpoint, Signing secret) and give it to webhook serve with "
-                                   "--secret-stdin, or delete the endpoint and register it again once the "
-                                   "keychain works.\n";
-                        return s.finish(ExitFailure);
-                    }
-                    s.out() << "secret " << security::StripeKey::mask(secret) << " kept in the "
-                            << s.secrets().backendName() << " for profile " << s.profile()
-                            << " (webhook serve uses it)\n";
-                    s.finish(ExitOk);
-                });
-            });
+        // The console's Settings page registers through the same service.
+        security::KeyService keys(
+            s.secrets(), &s.client(), s.profile(), security::KeyService::Gate::CallerChecked,
+            [&s](const security::ActingUser &, const QString &action, const QStringList &ids,
+                 const QJsonObject &details) { s.audit(action, ids, details); });
+        keys.registerWebhook({}, s.client(), args.positional(1), events, &s,
+                             [&s](const security::KeyService::Outcome &outcome) {
+                                 using Status = security::KeyService::Outcome::Status;
+                                 if (outcome.status == Status::Rejected && outcome.endpointId.isEmpty()) {
+                                     s.printError(outcome.stripeError);
+                                     return s.finish(exitCodeFor(outcome.stripeError.kind));
+                                 }
+                                 if (outcome.status == Status::Invalid)
+                                     return s.usage(outcome.message);
+                                 s.out() << "endpoint " << outcome.endpointId << ' ' << outcome.endpointUrl
+                                         << '\n';
+                                 if (!outcome.ok()) {
+                                     s.err() << "kassa-cli: " << outcome.message << ".\n";
+                                     return s.finish(ExitFailure);
+                                 }
+                                 s.out() << outcome.message << " (webhook serve uses it)\n";
+                                 s.finish(ExitOk);
+                             });
         return;
     }
     // serve

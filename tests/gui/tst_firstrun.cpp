@@ -6,8 +6,8 @@
 // the window opens.
 #include "app/gui/firstrun/firstrunwizard.h"
 #include "app/gui/firstrun/keychaindialog.h"
-#include "app/gui/firstrun/localconfig.h"
 #include "app/gui/shell/consoleapp.h"
+#include "app/gui/shell/localconfig.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
 #include "app/gui/shell/sections.h"
@@ -427,7 +427,7 @@ void TestFirstRun::postgresStoreIsRememberedAndJoined()
     QVERIFY(reachPage(FirstRunWizard::FinishPageId));
     wizard->button(QWizard::FinishButton)->click();
     QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
-    QCOMPARE(gui::LocalConfig(m_dir->path()).databaseUrl(u"default"_s), url);
+    QCOMPARE(gui::LocalConfig(gui::LocalConfig::defaultPath(m_dir->path())).databaseUrl(u"default"_s), url);
     QVERIFY(logIn(u"olga"_s, QString::fromLatin1(OwnerPassphrase)));
 
     // The next start goes to that database without asking.

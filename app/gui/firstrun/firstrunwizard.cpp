@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/gui/firstrun/firstrunwizard.h"
 
-#include "app/gui/firstrun/localconfig.h"
+#include "app/gui/shell/localconfig.h"
 #include "app/gui/shell/storeworker.h"
 #include "services/security/auditlog.h"
 #include "services/security/pinpolicy.h"
@@ -802,11 +802,12 @@ void FirstRunWizard::save(const std::function<void(const QString &error)> &finis
         finished(error);
     };
     auto afterKey = [this, done] {
-        LocalConfig local(m_environment.sqlite.sqlitePath.isEmpty()
-                              ? QString()
-                              : QFileInfo(m_environment.sqlite.sqlitePath).absolutePath());
-        QString error;
-        if (!local.setDatabaseUrl(m_environment.profile, m_databaseUrl, &error))
+        LocalConfig local(
+            LocalConfig::defaultPath(m_environment.sqlite.sqlitePath.isEmpty()
+                                         ? QString()
+                                         : QFileInfo(m_environment.sqlite.sqlitePath).absolutePath()));
+        if (const QString error = local.setDatabaseUrl(m_databaseUrl, m_environment.profile);
+            !error.isEmpty())
             return done(u"Kassa cannot remember where the records are: "_s + error);
         if (m_joined)
             return done(QString());

@@ -3,6 +3,7 @@
 
 #include "services/security/pinhasher.h"
 #include "services/security/secretstore.h"
+#include "services/security/settingsservice.h"
 #include "services/store/databaseconfig.h"
 
 #include <QLatin1StringView>
@@ -24,9 +25,10 @@ namespace kassa::gui {
 
 // The shop's settings the wizard writes (SettingsService keys): how this store follows Stripe's events.
 inline constexpr QLatin1StringView EventsSourceSetting{"events.source"}; // "poll" or "webhook"
-inline constexpr QLatin1StringView PollIntervalSetting{"events.poll_interval_seconds"};
-inline constexpr QLatin1StringView WebhookListenSetting{"webhook.listen"}; // ADDRESS:PORT
-inline constexpr QLatin1StringView WebhookUrlSetting{"webhook.url"};       // the registered public URL
+inline constexpr QLatin1StringView PollIntervalSetting = security::SettingsService::PollIntervalKey;
+inline constexpr QLatin1StringView WebhookListenSetting = security::SettingsService::WebhookListenKey;
+// The registered public URL.
+inline constexpr QLatin1StringView WebhookUrlSetting = security::SettingsService::WebhookEndpointUrlKey;
 
 // What the first run works with: made by ConsoleApp (or a test).
 struct FirstRunEnvironment

@@ -11,7 +11,9 @@
 #include "app/gui/pages/salepage.h"
 #include "app/gui/pages/transactionspage.h"
 #include "app/gui/receipts/receiptdocument.h"
+#include "app/gui/settings/settingspage.h"
 #include "app/gui/shell/consolestatusbar.h"
+#include "app/gui/shell/localconfig.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
 #include "services/customers/savedmethodservice.h"
@@ -19,6 +21,7 @@
 #include "services/sale/saleservice.h"
 #include "services/security/auditlog.h"
 #include "services/security/keychainsecretstore.h"
+#include "services/security/memorysecretstore.h"
 #include "services/security/sessionsecretstore.h"
 #include "services/security/settingsservice.h"
 #include "services/security/stripekey.h"
@@ -77,6 +80,15 @@ QString tillId()
 {
     const QString till = qEnvironmentVariable("KASSA_TILL");
     return till.isEmpty() ? u"kassa@"_s + QSysInfo::machineHostName() : till;
+}
+
+// The shop's polling interval (Settings), read once at start.
+sync::EventPoller::Options pollOptions(store::Database &db)
+{
+    security::AuditLog audit(db, tillId());
+    sync::EventPoller::Options options;
+    options.intervalMs = security::SettingsService(db, audit).pollIntervalSeconds() * 1000;
+    return options;
 }
 
 } // namespace
@@ -192,7 +204,8 @@ void ConsoleApp::startStore()
         m_apiBase = QUrl(qEnvironmentVariable("KASSA_API_BASE"));
     // --database, else the PostgreSQL store the first-run wizard chose on this computer, else SQLite.
     if (m_options.databaseUrl.isEmpty())
-        m_options.databaseUrl = LocalConfig(m_options.dataDir).databaseUrl(m_options.profile);
+        m_options.databaseUrl =
+            LocalConfig(LocalConfig::defaultPath(m_options.dataDir)).databaseUrl(m_options.profile);
     if (m_options.databaseUrl.isEmpty())
         return openStore({});
     // A URL without a password takes the profile's from the keychain (else libpq's PGPASSWORD, ~/.pgpass).
@@ -336,14 +349,7 @@ void ConsoleApp::openWithKey(const QString &key)
             m_client->setApiBase(m_apiBase);
         m_client->setApiKey(key);
         m_processor = std::make_unique<sync::EventProcessor>(*m_db, m_client.get());
-        sync::EventPoller::Options pollOptions;
-        // The interval the owner chose at the first run (Settings may change it).
-        security::AuditLog audit(*m_db, context.till);
-        const security::SecurityResult<QString> interval =
-            security::SettingsService(*m_db, audit).value(QString(PollIntervalSetting));
-        if (interval.ok() && interval.value().toInt() > 0)
-            pollOptions.intervalMs = interval.value().toInt() * 1000;
-        m_poller = std::make_unique<sync::EventPoller>(*m_db, *m_client, *m_processor, pollOptions);
+        m_poller = std::make_unique<sync::EventPoller>(*m_db, *m_client, *m_processor, pollOptions(*m_db));
         context.client = m_client.get();
         context.poller = m_poller.get();
         context.testMode = !security::StripeKey::parse(key).isLive();
@@ -357,6 +363,8 @@ void ConsoleApp::openWithKey(const QString &key)
 
 void ConsoleApp::openWindow(ConsoleContext context)
 {
+    // Before any page is built: they format amounts and dates with the default locale.
+    applyLocaleSetting(*context.db, context.till);
     m_window = std::make_unique<MainWindow>(context);
     if (context.client) {
         // Sales need Stripe: without a key the Sale section is not offered.
@@ -445,6 +453,21 @@ void ConsoleApp::openWindow(ConsoleContext context)
                     if (applied > 0 && reportsPage->isVisible())
                         reportsPage->refresh();
                 });
+    SettingsPage::Options settingsOptions;
+    if (m_demo) {
+        // The demo's key lives in this process only; the Keys tab shows it masked like a kept one.
+        m_demoSecrets = std::make_unique<security::MemorySecretStore>();
+        m_demoSecrets->write({m_options.profile, security::SecretKind::StripeSecretKey},
+                             DemoSession::apiKey(), this, [](const security::SecretError &) {});
+    } else {
+        settingsOptions.localConfigPath = LocalConfig::defaultPath(m_options.dataDir);
+    }
+    settingsOptions.secrets =
+        m_demo ? static_cast<security::SecretStore *>(m_demoSecrets.get()) : m_secrets.get();
+    settingsOptions.profile = m_options.profile;
+    auto *settingsPage = new SettingsPage(context, settingsOptions);
+    m_window->addPage(Section::Settings, settingsPage);
+    connect(m_window.get(), &MainWindow::userChanged, settingsPage, &SettingsPage::setUser);
     m_window->resize(1280, 760);
     m_window->show();
     m_splash.reset();

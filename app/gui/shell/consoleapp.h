@@ -27,6 +27,7 @@ class SaleService;
 namespace kassa::security {
 class AuditLog;
 class SecretStore;
+class MemorySecretStore;
 class SessionSecretStore;
 struct SecretError;
 } // namespace kassa::security
@@ -105,6 +106,7 @@ private:
     security::SecretStore *m_injectedKeychain = nullptr;
     std::unique_ptr<security::SecretStore> m_keychain;
     std::unique_ptr<security::SessionSecretStore> m_secrets;
+    std::unique_ptr<security::MemorySecretStore> m_demoSecrets; // the demo's key, for the Keys tab
     QUrl m_apiBase;
     security::PinHasher m_hasher;
     QPointer<FirstRunWizard> m_wizard;
