@@ -4,7 +4,6 @@
 #include "app/gui/demo/demosession.h"
 #include "app/gui/firstrun/firstrunwizard.h"
 #include "app/gui/firstrun/keychaindialog.h"
-#include "app/gui/firstrun/localconfig.h"
 #include "app/gui/pages/customerspage.h"
 #include "app/gui/pages/refundspage.h"
 #include "app/gui/pages/reportspage.h"
