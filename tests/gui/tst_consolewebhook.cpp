@@ -81,7 +81,8 @@ QByteArray deliver(quint16 port, const QByteArray &body, const QByteArray &signa
         signature + "\r\nContent-Length: " + QByteArray::number(body.size()) +
         "\r\nConnection: close\r\n\r\n" + body);
     socket.flush();
-    QTest::qWaitFor([&] { return answer.contains("\r\n"); }, 5000);
+    if (!QTest::qWaitFor([&] { return answer.contains("\r\n"); }, 5000))
+        return "(no answer)";
     return answer.left(answer.indexOf("\r\n"));
 }
 
