@@ -31,6 +31,7 @@
 #include "services/sync/eventpoller.h"
 #include "services/sync/eventprocessor.h"
 #include "services/sync/outbox.h"
+#include "services/sync/webhookinbox.h"
 #include "sim/simulator.h"
 
 #include <QApplication>
@@ -110,6 +111,7 @@ ConsoleApp::~ConsoleApp()
     m_refunds.reset();
     m_outbox.reset();
     m_audit.reset();
+    m_webhooks.reset();
     m_poller.reset();
     m_processor.reset();
     m_client.reset();
@@ -357,7 +359,77 @@ void ConsoleApp::openWithKey(const QString &key)
     openWindow(context);
     if (m_poller)
         m_poller->start();
+    startWebhooks();
     recoverAtStartup();
+}
+
+void ConsoleApp::startWebhooks()
+{
+    // Webhooks make changes arrive sooner; the poller above stays the safety net at its interval, so
+    // nothing here may keep the console from opening: a problem is said in the status bar.
+    ConsoleStatusBar *bar = m_window->consoleStatusBar();
+    security::AuditLog audit(*m_db, tillId());
+    security::SettingsService settings(*m_db, audit);
+    const security::SecurityResult<QString> source = settings.value(QString(EventsSourceSetting), u"poll"_s);
+    if (!source.ok() || source.value() != u"webhook"_s)
+        return;
+    const security::SecurityResult<QString> listen =
+        settings.value(QString(security::SettingsService::WebhookListenKey));
+    if (!listen.ok() || listen.value().isEmpty())
+        return bar->setWebhookProblem(u"Webhooks: not listening (no listen address in Settings)"_s);
+    m_secrets->read({m_options.profile, security::SecretKind::WebhookSecret}, this,
+                    [this, listen = listen.value()](const security::SecretResult &result) {
+                        if (!m_window)
+                            return;
+                        if (!result.ok() || !result.value.startsWith(u"whsec_"_s)) {
+                            const QString why = result.ok() ? u"the webhook secret in the keychain does not "
+                                                              "start with whsec_"_s
+                                                            : result.error.message;
+                            return m_window->consoleStatusBar()->setWebhookProblem(
+                                u"Webhooks: not listening (no webhook secret)"_s,
+                                why + u". Settings > Keys keeps the endpoint's secret."_s);
+                        }
+                        listenForWebhooks(listen, result.value.toUtf8());
+                    });
+}
+
+void ConsoleApp::listenForWebhooks(const QString &listen, const QByteArray &secret)
+{
+    ConsoleStatusBar *bar = m_window->consoleStatusBar();
+    sync::ListenAddress where;
+    if (!sync::ListenAddress::parse(listen, &where))
+        return bar->setWebhookProblem(u"Webhooks: not listening (\"%1\" is not ADDRESS:PORT)"_s.arg(listen));
+    // Without a Stripe key there is no poller; received events are still applied, without re-fetches.
+    if (!m_processor)
+        m_processor = std::make_unique<sync::EventProcessor>(*m_db, nullptr);
+    auto inbox = std::make_unique<sync::WebhookInbox>(*m_db, *m_processor);
+    if (QString why; !inbox->startCheckpoints(&why))
+        qWarning("kassa: checkpoints stay in the receiving thread: %s", qUtf8Printable(why));
+    inbox->setSecrets({secret});
+    if (!inbox->listen(where.address, where.port)) {
+        const QString reason =
+            inbox->addressInUse() ? u"the port is in use by another program"_s : inbox->errorString();
+        qWarning("kassa: cannot listen for webhooks on %s: %s", qUtf8Printable(listen),
+                 qUtf8Printable(reason));
+        return bar->setWebhookProblem(u"Webhooks: failed to listen on %1: %2"_s.arg(listen, reason),
+                                      u"Change the listen address in Settings > Webhook, or stop the other "
+                                      "program, then start Kassa again."_s);
+    }
+    m_webhooks = std::move(inbox);
+    // What arrives shows on the pages as the poller's batches do.
+    connect(m_webhooks.get(), &sync::WebhookInbox::applied, this, [this](int) {
+        if (!m_window)
+            return;
+        if (auto *page = qobject_cast<TransactionsPage *>(m_window->page(Section::Transactions)))
+            page->refresh();
+        if (auto *page = qobject_cast<RefundsPage *>(m_window->page(Section::Refunds)))
+            page->refresh();
+        if (auto *page = qobject_cast<CustomersPage *>(m_window->page(Section::Customers)))
+            page->refresh();
+    });
+    bar->watchWebhooks(m_webhooks.get(), u"%1:%2"_s.arg(where.address.toString()).arg(m_webhooks->port()));
+    qInfo("kassa: listening for webhooks on %s:%u", qUtf8Printable(where.address.toString()),
+          unsigned(m_webhooks->port()));
 }
 
 void ConsoleApp::openWindow(ConsoleContext context)

@@ -35,6 +35,7 @@ namespace kassa::sync {
 class EventProcessor;
 class Outbox;
 class EventPoller;
+class WebhookInbox;
 } // namespace kassa::sync
 
 namespace kassa::gui {
@@ -64,6 +65,9 @@ public:
     explicit ConsoleApp(const ConsoleOptions &options, QObject *parent = nullptr);
     ~ConsoleApp() override;
 
+    // The webhook receiver while it runs (Settings chose webhooks and it could listen), else null.
+    sync::WebhookInbox *webhooks() const { return m_webhooks.get(); }
+
     // Before start(), for tests: the keychain to use instead of the OS's (not owned; outlives this), where
     // Stripe is (default: KASSA_API_BASE, else Stripe), and the PIN hasher of new users and log-ins.
     void setKeychain(security::SecretStore *keychain) { m_injectedKeychain = keychain; }
@@ -92,6 +96,8 @@ private:
     void askKeychain(const security::SecretError &error);
     void openWithKey(const QString &key);
     void openWindow(ConsoleContext context);
+    void startWebhooks();
+    void listenForWebhooks(const QString &listen, const QByteArray &secret);
     void recoverAtStartup();
     void showRecoveryNotice(const QStringList &done);
     void takeScreenshots();
@@ -119,6 +125,7 @@ private:
     std::unique_ptr<stripe::StripeClient> m_client;
     std::unique_ptr<sync::EventProcessor> m_processor;
     std::unique_ptr<sync::EventPoller> m_poller;
+    std::unique_ptr<sync::WebhookInbox> m_webhooks; // when Settings chose webhooks
     std::unique_ptr<security::AuditLog> m_audit;
     std::unique_ptr<sync::Outbox> m_outbox;
     std::unique_ptr<sale::SaleService> m_sales;
