@@ -192,6 +192,10 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
     setTabOrder(m_refund, m_table);
     setTabOrder(m_table, m_detail);
 
+    // A few screens of rows per read, not the model's default ten: a text search that matches a tenth of
+    // a million payments finds its first 64 in a third of the time it takes to find 200, and the table
+    // fetches more as it scrolls.
+    m_model->setPageSize(64);
     m_model->reload();
     m_table->resizeColumnsToContents();
     // Each column as wide as its contents, within bounds: "American Express •••• 0005" or a long name must
