@@ -33,24 +33,6 @@ namespace {
 const security::ActingUser Max{2, u"max"_s, Role::Manager, u"till-1"_s};
 const security::ActingUser Cara{3, u"cara"_s, Role::Cashier, u"till-1"_s};
 
-// The customer's answer on the simulator's Checkout page, as their phone would post it; the status.
-int postForm(const QUrl &url, const QByteArray &form)
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
-    request.setTransferTimeout(10'000);
-    QNetworkReply *reply = network.post(request, form);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    if (!reply->isFinished())
-        loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    delete reply;
-    return status;
-}
-
 } // namespace
 
 class TestSavedMethodService : public QObject
@@ -300,7 +282,9 @@ void TestSavedMethodService::checkoutSetupSavesTheCard()
     QCOMPARE(session.json.value(u"customer"_s).toString(), customer);
 
     // The customer picks the Mastercard on their phone.
-    QCOMPARE(postForm(QUrl(setup->url().toString() + u"/pay"_s), "card=5555555555554444"), 200);
+    QCOMPARE(
+        kassa::sync::test::postHostedForm(QUrl(setup->url().toString() + u"/pay"_s), "card=5555555555554444"),
+        200);
     QVERIFY(waitFor(*setup, MethodSetup::State::Saved));
     const QString saved = setup->paymentMethod().value(u"id"_s).toString();
     QVERIFY(saved.startsWith(u"pm_"_s));

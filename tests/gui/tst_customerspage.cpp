@@ -43,23 +43,6 @@ namespace {
 const security::ActingUser Max{2, u"max"_s, Role::Manager, u"till-1"_s};
 const security::ActingUser Cara{3, u"cara"_s, Role::Cashier, u"till-1"_s};
 
-int postForm(const QUrl &url, const QByteArray &form)
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
-    request.setTransferTimeout(10'000);
-    QNetworkReply *reply = network.post(request, form);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    if (!reply->isFinished())
-        loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    delete reply;
-    return status;
-}
-
 } // namespace
 
 class TestCustomersPage : public QObject
@@ -258,7 +241,9 @@ void TestCustomersPage::qrCodeCompletedOnTheSimulator()
     QVERIFY(dialog->cancelButton()->isVisible());
     QVERIFY(!dialog->tabs()->tabBar()->isEnabled()); // one way at a time
 
-    QCOMPARE(postForm(QUrl(setup->url().toString() + u"/pay"_s), "card=4242424242424242"), 200);
+    QCOMPARE(
+        kassa::sync::test::postHostedForm(QUrl(setup->url().toString() + u"/pay"_s), "card=4242424242424242"),
+        200);
     QVERIFY(QTest::qWaitFor([&] { return m_page->methodsModel()->rowCount() == 1; }, 20'000));
     QVERIFY2(dialog->statusText().startsWith(u"Saved"_s), qPrintable(dialog->statusText()));
     QVERIFY(!dialog->qrCode()->isVisible());

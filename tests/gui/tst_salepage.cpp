@@ -38,24 +38,6 @@ namespace {
 
 const kassa::security::ActingUser Ada{7, u"ada"_s, kassa::Role::Cashier, u"till-7"_s};
 
-// The customer's answer on the simulator's 3-D Secure page, as their browser would post it; the status.
-int postForm(const QUrl &url, const QByteArray &form)
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
-    request.setTransferTimeout(10'000);
-    QNetworkReply *reply = network.post(request, form);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    if (!reply->isFinished())
-        loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    delete reply;
-    return status;
-}
-
 } // namespace
 
 class TestSalePage : public QObject
@@ -375,7 +357,7 @@ void TestSalePage::threeDSecureShowsQrAndLink()
     shot(u"waiting-3ds"_s);
     QVERIFY(m_page->cancelButton()->isEnabled());
 
-    QCOMPARE(postForm(url, "result=succeed"), 200);
+    QCOMPARE(kassa::sync::test::postHostedForm(url, "result=succeed"), 200);
     QVERIFY(waitForState(Sale::State::Approved));
     QVERIFY(m_page->resultText().contains(u"3184"_s));
     QVERIFY(!m_page->qrCode()->isVisible());
@@ -594,7 +576,7 @@ void TestSalePage::restartDuringThreeDSecureResumesTheWait()
     QTest::mouseClick(m_page->resumeButton(), Qt::LeftButton);
     QVERIFY(waitForState(Sale::State::WaitingForAuthentication));
     QCOMPARE(m_page->qrCode()->text(), url.toString());
-    QCOMPARE(postForm(url, "result=succeed"), 200);
+    QCOMPARE(kassa::sync::test::postHostedForm(url, "result=succeed"), 200);
     QVERIFY(waitForState(Sale::State::Approved));
     QCOMPARE(intentsOf(orderRef), 1);
     QTest::mouseClick(m_page->newSaleButton(), Qt::LeftButton);
