@@ -2,6 +2,7 @@
 #include "services/store/sqlsupport.h"
 
 #include "services/store/database.h"
+#include "services/stripe/stripejson.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -21,7 +22,7 @@ QVariant text(const QString &value)
 
 QString json(const QJsonObject &object)
 {
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    return stripe::StripeJson::compact(object);
 }
 
 QJsonObject parseJson(const QString &text)

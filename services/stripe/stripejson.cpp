@@ -4,6 +4,9 @@
 
 #include <QJsonArray>
 
+#include <charconv>
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace kassa::stripe {
@@ -29,6 +32,120 @@ Currency currencyOf(const JsonReader &reader)
         return {};
     }
     return *currency;
+}
+
+void appendJson(QString &out, const QJsonValue &value);
+
+void appendLatin1(QString &out, const char *begin, const char *end)
+{
+    out.append(QLatin1StringView(begin, end - begin));
+}
+
+void appendJsonString(QString &out, const QString &text)
+{
+    static constexpr char Hex[] = "0123456789abcdef";
+    out.append(u'"');
+    qsizetype plain = 0; // start of the run of characters that need no escape
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text.at(i).unicode();
+        if (c >= 0x20 && c != u'"' && c != u'\\')
+            continue;
+        out.append(QStringView(text).mid(plain, i - plain));
+        plain = i + 1;
+        switch (c) {
+        case u'"':
+            out.append(u"\\\""_s);
+            break;
+        case u'\\':
+            out.append(u"\\\\"_s);
+            break;
+        case u'\b':
+            out.append(u"\\b"_s);
+            break;
+        case u'\f':
+            out.append(u"\\f"_s);
+            break;
+        case u'\n':
+            out.append(u"\\n"_s);
+            break;
+        case u'\r':
+            out.append(u"\\r"_s);
+            break;
+        case u'\t':
+            out.append(u"\\t"_s);
+            break;
+        default: {
+            const char escape[] = {'\\', 'u', '0', '0', Hex[(c >> 4) & 0xf], Hex[c & 0xf]};
+            appendLatin1(out, escape, escape + sizeof escape);
+        }
+        }
+    }
+    out.append(QStringView(text).mid(plain));
+    out.append(u'"');
+}
+
+void appendJsonNumber(QString &out, const QJsonValue &value)
+{
+    char digits[32];
+    const double d = value.toDouble();
+    if (!std::isfinite(d)) {
+        out.append(u"null"_s); // as Qt writes them: JSON has no infinities
+        return;
+    }
+    // Qt keeps integers as integers (Stripe's amounts and timestamps); toInteger() says whether this one is.
+    const qint64 integer = value.toInteger();
+    const std::to_chars_result r = double(integer) == d
+                                       ? std::to_chars(digits, digits + sizeof digits, integer)
+                                       : std::to_chars(digits, digits + sizeof digits, d);
+    appendLatin1(out, digits, r.ptr);
+}
+
+void appendJsonObject(QString &out, const QJsonObject &object)
+{
+    out.append(u'{');
+    bool first = true;
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        if (!first)
+            out.append(u',');
+        first = false;
+        appendJsonString(out, it.key());
+        out.append(u':');
+        appendJson(out, it.value());
+    }
+    out.append(u'}');
+}
+
+void appendJson(QString &out, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Object:
+        appendJsonObject(out, value.toObject());
+        break;
+    case QJsonValue::Array: {
+        const QJsonArray array = value.toArray();
+        out.append(u'[');
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (i > 0)
+                out.append(u',');
+            appendJson(out, array.at(i));
+        }
+        out.append(u']');
+        break;
+    }
+    case QJsonValue::String:
+        appendJsonString(out, value.toString());
+        break;
+    case QJsonValue::Double:
+        appendJsonNumber(out, value);
+        break;
+    case QJsonValue::Bool:
+        out.append(value.toBool() ? u"true"_s : u"false"_s);
+        break;
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out.append(u"null"_s);
+        break;
+    }
 }
 
 bool finish(const JsonReader &reader, QString *error)
@@ -251,6 +368,14 @@ QByteArray StripeJson::blankClientSecrets(QByteArray json)
         at = json.indexOf(Key, at + Key.size());
     }
     return json;
+}
+
+QString StripeJson::compact(const QJsonObject &object)
+{
+    QString out;
+    out.reserve(4096); // a PaymentIntent or a charge is 1.5-3 KB; one allocation for most objects
+    appendJsonObject(out, object);
+    return out;
 }
 
 } // namespace kassa::stripe

@@ -9,6 +9,8 @@
 #include <QTest>
 #include <QTimeZone>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 using namespace kassa;
 using kassa::stripe::StripeJson;
@@ -108,6 +110,10 @@ private slots:
     void unknownCurrency();
     void nullsWhereObjectsExpected_data();
     void nullsWhereObjectsExpected();
+
+    void compactAsQtWritesIt_data();
+    void compactAsQtWritesIt();
+    void compactEveryFixture();
 
 private:
     QJsonObject fixture(const QString &name) const { return m_resources.value(name).toObject(); }
@@ -763,6 +769,53 @@ void TestStripeJson::clientSecretsAreLeftOut()
     // Nothing else changes; null and missing secrets are left as they are.
     const QByteArray plain = R"({"id":"pi_2","client_secret":null,"description":"client_secret"})";
     QCOMPARE(kassa::stripe::StripeJson::blankClientSecrets(plain), plain);
+}
+
+// --- compact(): the store's raw JSON ---------------------------------------------------------------------
+
+void TestStripeJson::compactAsQtWritesIt_data()
+{
+    QTest::addColumn<QJsonObject>("object");
+    QTest::newRow("empty") << QJsonObject{};
+    QTest::newRow("escapes") << QJsonObject{{u"q"_s, u"say \"hi\" \\ back/slash"_s},
+                                            {u"ctl"_s, u"tab\tnl\ncr\rff\fbs\b\u0001\u001f end"_s},
+                                            {u"del"_s, QString(QChar(0x7f))}};
+    QTest::newRow("unicode") << QJsonObject{{u"name"_s, u"Zoë Ångström 日本 \U0001F600"_s},
+                                            {u"k\u00e9y"_s, u"v"_s}};
+    QTest::newRow("numbers") << QJsonObject{{u"amount"_s, 1250},
+                                            {u"negative"_s, -42},
+                                            {u"zero"_s, 0},
+                                            {u"created"_s, qint64(1'780'000'000)},
+                                            {u"big"_s, qint64(9'007'199'254'740'993)},
+                                            {u"max"_s, std::numeric_limits<qint64>::max()},
+                                            {u"min"_s, std::numeric_limits<qint64>::min()},
+                                            {u"fraction"_s, 0.1},
+                                            {u"small"_s, 1.5e-7},
+                                            {u"huge"_s, 1e300},
+                                            {u"integral_double"_s, 3.0}};
+    QTest::newRow("nested") << QJsonObject{
+        {u"a"_s, QJsonArray{1, u"two"_s, QJsonArray{}, QJsonObject{}, QJsonValue::Null, true, false}},
+        {u"o"_s, QJsonObject{{u"inner"_s, QJsonObject{{u"deep"_s, QJsonArray{QJsonObject{{u"x"_s, 1}}}}}}}},
+        {u"n"_s, QJsonValue::Null}};
+    QTest::newRow("payment_intent") << fixture(u"payment_intent"_s);
+}
+
+void TestStripeJson::compactAsQtWritesIt()
+{
+    QFETCH(QJsonObject, object);
+    const QString written = StripeJson::compact(object);
+    const QString qt = QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    QCOMPARE(written, qt);
+    QCOMPARE(QJsonDocument::fromJson(written.toUtf8()).object(), object);
+}
+
+void TestStripeJson::compactEveryFixture()
+{
+    for (auto it = m_resources.constBegin(); it != m_resources.constEnd(); ++it) {
+        const QJsonObject object = it.value().toObject();
+        QCOMPARE(StripeJson::compact(object),
+                 QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestStripeJson)
