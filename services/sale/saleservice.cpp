@@ -2,12 +2,17 @@
 #include "services/sale/saleservice.h"
 
 #include "services/sale/salelogging.h"
+#include "services/store/database.h"
 #include "services/store/outboxrepository.h"
 #include "services/sync/outbox.h"
 
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QSet>
+#include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -113,6 +118,40 @@ QStringList SaleService::unfinishedOrders(QString *error) const
         if (!row.orderRef.isEmpty() && !orders.contains(row.orderRef))
             orders.append(row.orderRef);
     }
+    return orders;
+}
+
+QStringList SaleService::interruptedOrders(QString *error, qint64 withinSeconds) const
+{
+    QStringList orders = unfinishedOrders(error);
+    if (error && !error->isEmpty())
+        return orders;
+    store::Database &db = *m_environment.db;
+    const qint64 since = db.now() - withinSeconds;
+    // The orders whose sale ended where the cashier saw it: Sale::audit() names the order ref first.
+    QSet<QString> ended;
+    store::StoreError failure = db.query(
+        u"SELECT object_ids FROM audit_log WHERE at >= ? AND action IN ('sale.approved', 'sale.declined', "
+        "'sale.canceled', 'sale.expired', 'sale.failed')"_s,
+        {since}, [&ended](const QSqlQuery &row) {
+            const QJsonArray ids = QJsonDocument::fromJson(row.value(0).toString().toUtf8()).array();
+            if (!ids.isEmpty())
+                ended.insert(ids.first().toString());
+            return true;
+        });
+    if (!failure.isError()) {
+        failure = db.query(u"SELECT order_ref FROM outbox WHERE exclusive = 1 AND state = 'done' AND op = ? "
+                           "AND order_ref <> '' AND created_at >= ? ORDER BY id"_s,
+                           {QString::fromLatin1(sync::Outbox::OpCreatePayment), since},
+                           [&orders, &ended](const QSqlQuery &row) {
+                               const QString orderRef = row.value(0).toString();
+                               if (!ended.contains(orderRef) && !orders.contains(orderRef))
+                                   orders.append(orderRef);
+                               return true;
+                           });
+    }
+    if (failure.isError() && error)
+        *error = failure.toString();
     return orders;
 }
 

@@ -38,6 +38,12 @@ public:
     // Orders whose payment request has no final answer yet (pending or sending outbox rows), oldest first:
     // what the Sale page offers to resume at start-up.
     QStringList unfinishedOrders(QString *error = nullptr) const;
+    // What the Sale page offers to resume at start-up, oldest first: the unfinished orders above, and the
+    // orders of the last `withinSeconds` whose payment request was answered but whose sale never reached
+    // an outcome the cashier saw (none is in the audit log): the till stopped while the customer was at
+    // the reader, on the Checkout page or at their bank's check, or just after they paid. Resuming finds
+    // out where each stands; nothing is charged again.
+    QStringList interruptedOrders(QString *error = nullptr, qint64 withinSeconds = 24 * 3600) const;
 
     // "<till>-<yyyyMMdd>-<HHmmss>-<8 hex digits>": unique per sale without asking the database.
     static QString newOrderRef(const QString &tillId);

@@ -55,8 +55,7 @@ QString SaleInterruptedBanner::refresh(bool active)
     m_orders.clear();
     QString error;
     if (active) {
-        QStringList orders = m_service.unfinishedOrders(&error);
-        orders += ordersWithTheCustomer();
+        const QStringList orders = m_service.interruptedOrders(&error);
         for (const QString &orderRef : std::as_const(orders)) {
             if (orderRef.startsWith(m_prefix) && !m_orders.contains(orderRef))
                 m_orders.append(orderRef);
@@ -110,25 +109,6 @@ QString SaleInterruptedBanner::describeOrder(const QString &orderRef) const
         text += u" at "_s + saleui::displayLocale().toString(
                                 QDateTime::fromSecsSinceEpoch(first.createdAt).time(), QLocale::ShortFormat);
     return text;
-}
-
-QStringList SaleInterruptedBanner::ordersWithTheCustomer() const
-{
-    // A sale whose PaymentIntent waited for the customer's bank (3-D Secure) when the till stopped: its
-    // request was answered, so the outbox has nothing unfinished, yet the customer can still confirm on
-    // their phone. Looked for while such a check can still be open: a day, as Stripe keeps it.
-    QStringList orders;
-    const store::StoreError error = m_db.query(
-        u"SELECT o.order_ref FROM outbox o JOIN payments p ON p.id = o.object_id "
-        "WHERE o.exclusive = 1 AND o.state = 'done' AND o.created_at >= ? "
-        "AND p.status IN ('requires_action', 'requires_confirmation', 'processing') ORDER BY o.id"_s,
-        {m_db.now() - 24 * 3600}, [&orders](const QSqlQuery &row) {
-            orders.append(row.value(0).toString());
-            return true;
-        });
-    if (error.isError())
-        qWarning("kassa: sales waiting for the customer not found: %s", qUtf8Printable(error.toString()));
-    return orders;
 }
 
 } // namespace kassa::gui

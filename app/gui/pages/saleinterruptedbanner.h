@@ -17,10 +17,11 @@ class Database;
 namespace kassa::gui {
 
 // Across the top of the Sale page after a restart: this till's sales that were under way when it
-// stopped, named by amount, words and time, with Resume (F8). Two kinds: a payment request that got no
-// final answer (SaleService::unfinishedOrders), and a PaymentIntent still waiting for the customer's
-// bank (3-D Secure), which the outbox counts as answered although the customer can still pay. Either
-// may have charged the customer, or may still: the cashier should look before taking the money again.
+// stopped, named by amount, words and time, with Resume (F8) (SaleService::interruptedOrders): a payment
+// request that got no final answer, and a sale whose request was answered but whose outcome the cashier
+// never saw: the customer at the reader, on the Checkout page or at their bank's check (3-D Secure), or
+// paid a moment before the till stopped. Any of them may have charged the customer, or may still: the
+// cashier should look before taking the money again.
 class SaleInterruptedBanner : public QFrame
 {
     Q_OBJECT
@@ -44,7 +45,6 @@ signals:
     void resumeRequested();
 
 private:
-    QStringList ordersWithTheCustomer() const;
     // "$33.00 (Lamp) at 11:25 AM"; empty when the order's request cannot be read.
     QString describeOrder(const QString &orderRef) const;
     void render();
