@@ -58,8 +58,7 @@ private:
     QStringList auditActions();
     bool waitFor(MethodSetup &setup, MethodSetup::State state);
 
-    std::unique_ptr<sync::test::SyncFixture> m_fixture;
-    std::unique_ptr<sync::Outbox> m_outbox;
+    std::unique_ptr<sync::test::TillFixture> m_fixture;
     std::unique_ptr<security::AuditLog> m_audit;
     std::unique_ptr<SavedMethodService> m_service;
 };
@@ -67,30 +66,17 @@ private:
 void TestSavedMethodService::init()
 {
     QFETCH_GLOBAL(QString, backend);
-    m_fixture = std::make_unique<sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
-    m_outbox = std::make_unique<sync::Outbox>(*m_fixture->db, *m_fixture->client);
+    m_fixture = std::make_unique<sync::test::TillFixture>();
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
     m_audit = std::make_unique<security::AuditLog>(*m_fixture->db, u"till-1"_s);
-    SavedMethodService::Options options;
-    options.testMode = true;
-    options.checkoutSuccessUrl = u"https://shop.example/saved"_s;
-    options.pollInitialMs = 30;
-    options.pollMaxMs = 150;
-    m_service = std::make_unique<SavedMethodService>(*m_fixture->db, *m_fixture->client, *m_outbox, *m_audit,
-                                                     options);
+    m_service = std::make_unique<SavedMethodService>(*m_fixture->db, *m_fixture->client, *m_fixture->outbox,
+                                                     *m_audit, sync::test::fastSavedMethodOptions());
 }
 
 void TestSavedMethodService::cleanup()
 {
     m_service.reset();
     m_audit.reset();
-    m_outbox.reset();
     m_fixture.reset();
 }
 
@@ -110,11 +96,7 @@ TestSavedMethodService::run(const std::function<void(const SavedMethodService::C
 
 stripe::StripeResponse TestSavedMethodService::send(const stripe::StripeRequest &request)
 {
-    std::optional<stripe::StripeResponse> response;
-    m_fixture->client->send(request, this, [&response](const stripe::StripeResponse &r) { response = r; });
-    if (!QTest::qWaitFor([&] { return response.has_value(); }, 20'000))
-        return {};
-    return response.value_or(stripe::StripeResponse{});
+    return m_fixture->call(request, 20'000);
 }
 
 QString TestSavedMethodService::makeCustomer(const QString &name)
@@ -122,13 +104,8 @@ QString TestSavedMethodService::makeCustomer(const QString &name)
     stripe::Customers::Params params;
     params.name = name;
     params.email = name.toLower().replace(u' ', u'.') + u"@example.com"_s;
-    const stripe::StripeResponse made = send(stripe::Customers::create(params));
-    if (!made.ok())
-        return {};
     // The store knows the customer as a backfill would have left it.
-    if (!store::StoreIngest(*m_fixture->db).upsert(made.json, m_fixture->db->now()).ok())
-        return {};
-    return made.json.value(u"id"_s).toString();
+    return m_fixture->makeCustomer(params, 20'000);
 }
 
 QStringList TestSavedMethodService::storedMethods(const QString &customerId)

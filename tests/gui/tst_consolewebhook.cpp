@@ -8,25 +8,19 @@
 #include "app/gui/shell/consoleapp.h"
 #include "app/gui/shell/consolestatusbar.h"
 #include "app/gui/shell/mainwindow.h"
+#include "guitestsupport.h"
 #include "services/security/auditlog.h"
-#include "services/security/memorysecretstore.h"
 #include "services/security/settingsservice.h"
-#include "services/security/userservice.h"
-#include "services/store/database.h"
-#include "services/store/migrations.h"
 #include "services/store/paymentrepository.h"
 #include "services/stripe/webhooksignature.h"
 #include "services/sync/webhookinbox.h"
-#include "sim/simulator.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -35,7 +29,6 @@ using kassa::gui::ConsoleApp;
 
 namespace {
 
-const security::PinHasher TestHasher = security::PinHasher::insecureForTests(1000);
 constexpr auto TestKey = "sk_test_kassaconsolewebhook0123456";
 constexpr auto WebhookSecret = "whsec_consolewebhooktests0123456789";
 
@@ -111,89 +104,58 @@ private:
     // webhook secret.
     void prepare(const QString &eventsSource, quint16 port, const QString &webhookSecret);
     bool startConsole();
-    QString webhookText() const { return m_console->window()->consoleStatusBar()->webhookText(); }
-    QString storePath() const { return QDir(m_dir->path()).filePath(u"kassa.sqlite"_s); }
+    ConsoleApp *console() const { return m_till->console(); }
+    QString webhookText() const { return console()->window()->consoleStatusBar()->webhookText(); }
     bool paymentStored(const QString &id);
     void shot(const QString &name);
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<sim::Simulator> m_sim;
-    std::unique_ptr<security::MemorySecretStore> m_keychain;
-    std::unique_ptr<ConsoleApp> m_console;
+    std::unique_ptr<gui::test::ConsoleFixture> m_till;
 };
 
 void TestConsoleWebhook::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_sim = std::make_unique<sim::Simulator>();
-    QVERIFY2(m_sim->listen(), qPrintable(m_sim->errorString()));
-    m_keychain = std::make_unique<security::MemorySecretStore>();
-    qunsetenv("KASSA_STRIPE_API_KEY");
-    qunsetenv("KASSA_API_BASE");
+    m_till = std::make_unique<gui::test::ConsoleFixture>();
+    QString error;
+    QVERIFY2(m_till->isReady(&error), qPrintable(error));
 }
 
 void TestConsoleWebhook::cleanup()
 {
-    m_console.reset();
-    m_keychain.reset();
-    m_sim.reset();
-    m_dir.reset();
+    m_till.reset();
 }
 
 void TestConsoleWebhook::prepare(const QString &eventsSource, quint16 port, const QString &webhookSecret)
 {
     {
-        auto opened = store::Database::open(store::DatabaseConfig::sqlite(storePath()));
-        QVERIFY(opened.ok());
-        std::unique_ptr<store::Database> db = std::move(opened).value();
-        QVERIFY(!store::Migrations::migrate(*db).isError());
-        security::AuditLog audit(*db, u"till-test"_s);
-        security::UserService users(*db, audit, TestHasher);
-        const security::SecurityResult<security::User> owner =
-            users.addUser({}, {u"olga"_s, u"Olga Berg"_s, Role::Owner}, u"1111"_s);
-        QVERIFY(owner.ok());
-        const security::ActingUser actor{owner.value().id, u"olga"_s, Role::Owner, u"till-test"_s};
+        security::ActingUser owner;
+        const std::unique_ptr<store::Database> db = m_till->makeStoreWithOwner(&owner);
+        QVERIFY(db);
+        security::AuditLog audit(*db, owner.till);
         security::SettingsService settings(*db, audit);
-        QVERIFY(!settings.setValue(actor, QString(gui::EventsSourceSetting), eventsSource).isError());
+        QVERIFY(!settings.setValue(owner, QString(gui::EventsSourceSetting), eventsSource).isError());
         QVERIFY(!settings
-                     .setValue(actor, QString(security::SettingsService::WebhookListenKey),
+                     .setValue(owner, QString(security::SettingsService::WebhookListenKey),
                                u"127.0.0.1:%1"_s.arg(port))
                      .isError());
     }
-    int written = 0;
-    const auto done = [&written](const security::SecretError &error) {
-        written += error.isError() ? 100 : 1;
-    };
-    m_keychain->write({u"default"_s, security::SecretKind::StripeSecretKey}, QString::fromLatin1(TestKey),
-                      this, done);
-    const int expected = webhookSecret.isEmpty() ? 1 : 2;
+    QVERIFY(m_till->writeSecret({u"default"_s, security::SecretKind::StripeSecretKey},
+                                QString::fromLatin1(TestKey)));
     if (!webhookSecret.isEmpty())
-        m_keychain->write({u"default"_s, security::SecretKind::WebhookSecret}, webhookSecret, this, done);
-    QVERIFY(QTest::qWaitFor([&] { return written >= expected; }, 5000));
-    QCOMPARE(written, expected);
+        QVERIFY(m_till->writeSecret({u"default"_s, security::SecretKind::WebhookSecret}, webhookSecret));
 }
 
 bool TestConsoleWebhook::startConsole()
 {
-    gui::ConsoleOptions options;
-    options.dataDir = m_dir->path();
-    m_console = std::make_unique<ConsoleApp>(options);
-    m_console->setKeychain(m_keychain.get());
-    m_console->setApiBase(m_sim->baseUrl());
-    m_console->setPinHasher(TestHasher);
-    m_console->start();
-    return QTest::qWaitFor([this] { return m_console->window() && m_console->window()->isVisible(); },
-                           20'000);
+    m_till->startConsole();
+    return m_till->waitForWindow(20'000, true);
 }
 
 bool TestConsoleWebhook::paymentStored(const QString &id)
 {
     // A second connection, as another till would read the store.
-    auto opened = store::Database::open(store::DatabaseConfig::sqlite(storePath()));
-    if (!opened.ok())
+    const std::unique_ptr<store::Database> db = m_till->openStore();
+    if (!db)
         return false;
-    std::unique_ptr<store::Database> db = std::move(opened).value();
     const auto found = store::PaymentRepository(*db).find(id);
     return found.ok() && found.value().has_value();
 }
@@ -201,12 +163,7 @@ bool TestConsoleWebhook::paymentStored(const QString &id)
 void TestConsoleWebhook::shot(const QString &name)
 {
     // KASSA_SHOTS_DIR set (a run under Xvfb): the window as NAME.png there, to look at.
-    const QString dir = qEnvironmentVariable("KASSA_SHOTS_DIR");
-    if (dir.isEmpty())
-        return;
-    QTest::qWait(300);
-    QDir().mkpath(dir);
-    QVERIFY(m_console->window()->grab().save(QDir(dir).filePath(name + u".png"_s)));
+    QVERIFY(gui::test::saveShot("KASSA_SHOTS_DIR", console()->window(), name));
 }
 
 void TestConsoleWebhook::receivesSignedEventsAndRefusesForgedOnes()
@@ -215,8 +172,8 @@ void TestConsoleWebhook::receivesSignedEventsAndRefusesForgedOnes()
     QVERIFY(port != 0);
     prepare(u"webhook"_s, port, QString::fromLatin1(WebhookSecret));
     QVERIFY(startConsole());
-    QVERIFY(QTest::qWaitFor([this] { return m_console->webhooks() != nullptr; }, 10'000));
-    QCOMPARE(m_console->webhooks()->port(), port);
+    QVERIFY(QTest::qWaitFor([this] { return console()->webhooks() != nullptr; }, 10'000));
+    QCOMPARE(console()->webhooks()->port(), port);
     const QString listening = u"Webhooks: listening on 127.0.0.1:%1"_s.arg(port);
     QVERIFY2(webhookText().contains(listening), qPrintable(webhookText()));
     shot(u"webhook-listening"_s);
@@ -227,8 +184,8 @@ void TestConsoleWebhook::receivesSignedEventsAndRefusesForgedOnes()
         deliver(port, good, stripe::WebhookSignature::sign(good, QByteArray(WebhookSecret), now));
     QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
     QVERIFY(QTest::qWaitFor([this] { return paymentStored(u"pi_console_hook1"_s); }, 5000));
-    QVERIFY2(!m_console->window()->consoleStatusBar()->lastSyncText().endsWith(u"never"_s),
-             qPrintable(m_console->window()->consoleStatusBar()->lastSyncText()));
+    QVERIFY2(!console()->window()->consoleStatusBar()->lastSyncText().endsWith(u"never"_s),
+             qPrintable(console()->window()->consoleStatusBar()->lastSyncText()));
 
     // Signed with another secret, and a body changed after signing: refused, nothing stored.
     const QByteArray forged = eventBody(u"evt_console_forged"_s, u"pi_console_forged"_s);
@@ -244,11 +201,11 @@ void TestConsoleWebhook::receivesSignedEventsAndRefusesForgedOnes()
 
     // The poller is still the safety net: Stripe's answer to it shows as the connection.
     QVERIFY(QTest::qWaitFor(
-        [this] { return m_console->window()->consoleStatusBar()->connectionText().contains(u"connected"_s); },
+        [this] { return console()->window()->consoleStatusBar()->connectionText().contains(u"connected"_s); },
         20'000));
 
     // Stopped: the status bar says so.
-    m_console->webhooks()->close();
+    console()->webhooks()->close();
     QVERIFY2(webhookText().contains(u"stopped listening"_s), qPrintable(webhookText()));
 }
 
@@ -261,8 +218,8 @@ void TestConsoleWebhook::portInUseIsSaidAndWindowOpens()
     QVERIFY(QTest::qWaitFor([this] { return webhookText().contains(u"failed to listen"_s); }, 10'000));
     QVERIFY2(webhookText().contains(u"port is in use"_s), qPrintable(webhookText()));
     QVERIFY2(webhookText().contains(u"127.0.0.1:%1"_s.arg(other.serverPort())), qPrintable(webhookText()));
-    QVERIFY(m_console->webhooks() == nullptr);
-    QVERIFY(m_console->window()->isVisible());
+    QVERIFY(console()->webhooks() == nullptr);
+    QVERIFY(console()->window()->isVisible());
     shot(u"webhook-port-in-use"_s);
 }
 
@@ -271,8 +228,8 @@ void TestConsoleWebhook::missingSecretIsSaidAndWindowOpens()
     prepare(u"webhook"_s, freePort(), {});
     QVERIFY(startConsole());
     QVERIFY(QTest::qWaitFor([this] { return webhookText().contains(u"no webhook secret"_s); }, 10'000));
-    QVERIFY(m_console->webhooks() == nullptr);
-    QVERIFY(m_console->window()->isVisible());
+    QVERIFY(console()->webhooks() == nullptr);
+    QVERIFY(console()->window()->isVisible());
 }
 
 void TestConsoleWebhook::pollingOnlyShowsNotSetUp()
@@ -280,7 +237,7 @@ void TestConsoleWebhook::pollingOnlyShowsNotSetUp()
     prepare(u"poll"_s, freePort(), QString::fromLatin1(WebhookSecret));
     QVERIFY(startConsole());
     QTest::qWait(200);
-    QVERIFY(m_console->webhooks() == nullptr);
+    QVERIFY(console()->webhooks() == nullptr);
     QVERIFY2(webhookText().contains(u"not set up"_s), qPrintable(webhookText()));
 }
 

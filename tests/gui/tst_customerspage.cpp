@@ -9,6 +9,7 @@
 #include "app/gui/pages/addmethoddialog.h"
 #include "app/gui/pages/customerspage.h"
 #include "app/gui/widgets/qrcodewidget.h"
+#include "guitestsupport.h"
 #include "services/customers/methodsetup.h"
 #include "services/customers/savedmethodservice.h"
 #include "services/security/auditlog.h"
@@ -16,7 +17,6 @@
 #include "services/stripe/resources/customers.h"
 #include "services/stripe/resources/terminalreaders.h"
 #include "services/sync/outbox.h"
-#include "synctestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -63,8 +63,7 @@ private:
     AddMethodDialog *openDialog();
     bool saveTestCard(const QString &token);
 
-    std::unique_ptr<sync::test::SyncFixture> m_fixture;
-    std::unique_ptr<sync::Outbox> m_outbox;
+    std::unique_ptr<sync::test::TillFixture> m_fixture;
     std::unique_ptr<security::AuditLog> m_audit;
     std::unique_ptr<customers::SavedMethodService> m_service;
     std::unique_ptr<CustomersPage> m_page;
@@ -75,23 +74,12 @@ private:
 
 void TestCustomersPage::init()
 {
-    m_fixture = std::make_unique<sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(u"sqlite"_s, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
-    m_outbox = std::make_unique<sync::Outbox>(*m_fixture->db, *m_fixture->client);
+    m_fixture = std::make_unique<sync::test::TillFixture>();
+    KASSA_SET_UP_FIXTURE(*m_fixture, u"sqlite"_s);
     m_audit = std::make_unique<security::AuditLog>(*m_fixture->db, u"till-1"_s);
-    customers::SavedMethodService::Options options;
-    options.testMode = true;
-    options.checkoutSuccessUrl = u"https://shop.example/saved"_s;
-    options.pollInitialMs = 30;
-    options.pollMaxMs = 150;
-    m_service = std::make_unique<customers::SavedMethodService>(*m_fixture->db, *m_fixture->client, *m_outbox,
-                                                                *m_audit, options);
+    m_service = std::make_unique<customers::SavedMethodService>(*m_fixture->db, *m_fixture->client,
+                                                                *m_fixture->outbox, *m_audit,
+                                                                sync::test::fastSavedMethodOptions());
     m_jenny = makeCustomer(u"Jenny Rosen"_s, u"jenny@example.com"_s);
     QVERIFY(!m_jenny.isEmpty());
     QVERIFY(!makeCustomer(u"Ann Example"_s, u"ann@example.com"_s).isEmpty());
@@ -102,9 +90,7 @@ void TestCustomersPage::init()
     m_methodsTester = std::make_unique<QAbstractItemModelTester>(
         m_page->methodsModel(), QAbstractItemModelTester::FailureReportingMode::Fatal);
     m_page->setUser(Max);
-    m_page->resize(1100, 650);
-    m_page->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    QVERIFY(gui::test::showAndWait(m_page.get(), {1100, 650}));
 }
 
 void TestCustomersPage::cleanup()
@@ -114,7 +100,6 @@ void TestCustomersPage::cleanup()
     m_page.reset();
     m_service.reset();
     m_audit.reset();
-    m_outbox.reset();
     m_fixture.reset();
 }
 
@@ -123,14 +108,7 @@ QString TestCustomersPage::makeCustomer(const QString &name, const QString &emai
     stripe::Customers::Params params;
     params.name = name;
     params.email = email;
-    std::optional<stripe::StripeResponse> made;
-    m_fixture->client->send(stripe::Customers::create(params), this,
-                            [&made](const stripe::StripeResponse &r) { made = r; });
-    if (!QTest::qWaitFor([&] { return made.has_value(); }, 10'000) || !made->ok())
-        return {};
-    if (!store::StoreIngest(*m_fixture->db).upsert(made->json, m_fixture->db->now()).ok())
-        return {};
-    return made->json.value(u"id"_s).toString();
+    return m_fixture->makeCustomer(params, 10'000);
 }
 
 AddMethodDialog *TestCustomersPage::openDialog()

@@ -11,21 +11,17 @@
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
 #include "app/gui/shell/sections.h"
+#include "guitestsupport.h"
 #include "services/security/auditlog.h"
-#include "services/security/memorysecretstore.h"
 #include "services/security/settingsservice.h"
 #include "services/security/userservice.h"
 #include "services/store/database.h"
-#include "services/store/migrations.h"
 #include "services/store/outboxrepository.h"
 #include "services/stripe/resources/paymentintents.h"
 #include "services/stripe/stripeclient.h"
 #include "services/sync/outbox.h"
-#include "sim/simulator.h"
-#include "synctestsupport.h"
 
 #include <QCheckBox>
-#include <QDir>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -44,7 +40,6 @@ using kassa::gui::KeychainDialog;
 
 namespace {
 
-const security::PinHasher TestHasher = security::PinHasher::insecureForTests(1000);
 constexpr auto TestKey = "sk_test_kassafirstrun0123456789";
 constexpr auto OwnerPassphrase = "correct horse battery";
 const security::SecretId KeyId{u"default"_s, security::SecretKind::StripeSecretKey};
@@ -68,67 +63,53 @@ private slots:
     void startupSendsPendingOutboxRowOnce();
 
 private:
-    void startConsole();
+    ConsoleApp *console() const { return m_till->console(); }
     FirstRunWizard *waitForWizard();
     template<typename T>
     T *field(const QString &name)
     {
-        T *found = m_console->firstRunWizard()->findChild<T *>(name);
+        T *found = console()->firstRunWizard()->findChild<T *>(name);
         if (!found)
             qWarning() << "no" << name;
         return found;
     }
     void fillOwner();
     bool reachPage(int id);
-    bool logIn(const QString &name, const QString &pin);
-    QString storePath() const { return QDir(m_dir->path()).filePath(u"kassa.sqlite"_s); }
-    // A store with the owner olga (PIN 1111 for tests: the owner may have a PIN too).
-    void makeStoreWithOwner();
+    // Next from the page the wizard is on, the owner filled in, Next again: on the key page.
+    bool throughOwnerPage(FirstRunWizard *wizard);
+    // The test key typed on the key page, Next once it is enabled: on the events page.
+    bool throughKeyPage(FirstRunWizard *wizard);
+    bool logIn(const QString &name, const QString &pin)
+    {
+        return gui::test::logInOnScreen(console()->window(), name, pin);
+    }
     int paymentIntentCount();
     // KASSA_SHOTS_DIR set (a run under Xvfb): `widget` as NAME.png there, to look at.
-    void shot(QWidget *widget, const QString &name);
+    void shot(QWidget *widget, const QString &name)
+    {
+        QVERIFY(gui::test::saveShot("KASSA_SHOTS_DIR", widget, name));
+    }
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<sim::Simulator> m_sim;
-    std::unique_ptr<security::MemorySecretStore> m_keychain;
-    std::unique_ptr<ConsoleApp> m_console;
+    std::unique_ptr<gui::test::ConsoleFixture> m_till;
 };
 
 void TestFirstRun::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_sim = std::make_unique<sim::Simulator>();
-    QVERIFY2(m_sim->listen(), qPrintable(m_sim->errorString()));
-    m_keychain = std::make_unique<security::MemorySecretStore>();
-    qunsetenv("KASSA_STRIPE_API_KEY");
-    qunsetenv("KASSA_API_BASE");
+    m_till = std::make_unique<gui::test::ConsoleFixture>();
+    QString error;
+    QVERIFY2(m_till->isReady(&error), qPrintable(error));
 }
 
 void TestFirstRun::cleanup()
 {
-    m_console.reset();
-    m_keychain.reset();
-    m_sim.reset();
-    m_dir.reset();
-}
-
-void TestFirstRun::startConsole()
-{
-    gui::ConsoleOptions options;
-    options.dataDir = m_dir->path();
-    m_console = std::make_unique<ConsoleApp>(options);
-    m_console->setKeychain(m_keychain.get());
-    m_console->setApiBase(m_sim->baseUrl());
-    m_console->setPinHasher(TestHasher);
-    m_console->start();
+    m_till.reset();
 }
 
 FirstRunWizard *TestFirstRun::waitForWizard()
 {
-    if (!QTest::qWaitFor([this] { return m_console->firstRunWizard() != nullptr; }, 10'000))
+    if (!QTest::qWaitFor([this] { return console()->firstRunWizard() != nullptr; }, 10'000))
         return nullptr;
-    FirstRunWizard *wizard = m_console->firstRunWizard();
+    FirstRunWizard *wizard = console()->firstRunWizard();
     return QTest::qWaitForWindowExposed(wizard) ? wizard : nullptr;
 }
 
@@ -142,56 +123,43 @@ void TestFirstRun::fillOwner()
 
 bool TestFirstRun::reachPage(int id)
 {
-    FirstRunWizard *wizard = m_console->firstRunWizard();
-    return QTest::qWaitFor([wizard, id] { return wizard->currentId() == id; }, 15'000);
+    FirstRunWizard *wizard = console()->firstRunWizard();
+    const bool reached = QTest::qWaitFor([wizard, id] { return wizard->currentId() == id; }, 15'000);
+    if (!reached)
+        qWarning() << "the wizard is on page" << wizard->currentId() << "not" << id;
+    return reached;
 }
 
-bool TestFirstRun::logIn(const QString &name, const QString &pin)
+bool TestFirstRun::throughOwnerPage(FirstRunWizard *wizard)
 {
-    gui::MainWindow *window = m_console->window();
-    gui::LoginScreen *login = window->loginScreen();
-    login->selectUser(name);
-    QTest::keyClicks(login->pinField(), pin);
-    QTest::keyClick(login->pinField(), Qt::Key_Return);
-    return QTest::qWaitFor(
-               [&] { return !window->isLocked() || (!login->isChecking() && !login->message().isEmpty()); },
-               10'000) &&
-           !window->isLocked();
+    wizard->next();
+    if (!reachPage(FirstRunWizard::OwnerPageId))
+        return false;
+    fillOwner();
+    wizard->next();
+    return reachPage(FirstRunWizard::KeyPageId);
 }
 
-void TestFirstRun::makeStoreWithOwner()
+bool TestFirstRun::throughKeyPage(FirstRunWizard *wizard)
 {
-    auto opened = store::Database::open(store::DatabaseConfig::sqlite(storePath()));
-    QVERIFY(opened.ok());
-    std::unique_ptr<store::Database> db = std::move(opened).value();
-    QVERIFY(!store::Migrations::migrate(*db).isError());
-    security::AuditLog audit(*db, u"till-test"_s);
-    security::UserService users(*db, audit, TestHasher);
-    QVERIFY(users.addUser({}, {u"olga"_s, u"Olga Berg"_s, Role::Owner}, u"1111"_s).ok());
+    QTest::keyClicks(field<QLineEdit>(u"stripeKey"_s), QString::fromLatin1(TestKey));
+    QPushButton *next = qobject_cast<QPushButton *>(wizard->button(QWizard::NextButton));
+    if (!QTest::qWaitFor([next] { return next->isEnabled(); }, 5000)) {
+        qWarning() << "Next stays disabled on the key page";
+        return false;
+    }
+    next->click();
+    return reachPage(FirstRunWizard::EventsPageId);
 }
 
 int TestFirstRun::paymentIntentCount()
 {
-    QNetworkAccessManager network;
-    stripe::StripeClient client(network);
-    client.setApiBase(m_sim->baseUrl());
-    client.setApiKey(QString::fromLatin1(TestKey));
-    return int(sync::test::listAll(client, u"/v1/payment_intents"_s).size());
-}
-
-void TestFirstRun::shot(QWidget *widget, const QString &name)
-{
-    const QString dir = qEnvironmentVariable("KASSA_SHOTS_DIR");
-    if (dir.isEmpty() || !widget)
-        return;
-    QTest::qWait(300);
-    QDir().mkpath(dir);
-    QVERIFY(widget->grab().save(QDir(dir).filePath(name + u".png"_s)));
+    return int(m_till->listOnSimulator(u"/v1/payment_intents"_s, QString::fromLatin1(TestKey)).size());
 }
 
 void TestFirstRun::wizardCreatesOwnerAndKeyThenLogIn()
 {
-    startConsole();
+    m_till->startConsole();
     FirstRunWizard *wizard = waitForWizard();
     QVERIFY(wizard);
     QCOMPARE(wizard->currentId(), int(FirstRunWizard::DatabasePageId));
@@ -221,17 +189,16 @@ void TestFirstRun::wizardCreatesOwnerAndKeyThenLogIn()
     shot(wizard, u"5-finish"_s);
     wizard->button(QWizard::FinishButton)->click();
 
-    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
-    QVERIFY(QTest::qWaitForWindowExposed(m_console->window()));
-    QVERIFY(m_keychain->contains(KeyId));
+    QVERIFY(m_till->waitForWindow(15'000));
+    QVERIFY(QTest::qWaitForWindowExposed(console()->window()));
+    QVERIFY(m_till->keychain().contains(KeyId));
     // With the key the Sale section is there: the console went on with Stripe.
-    QVERIFY(m_console->window()->page(gui::Section::Sale));
+    QVERIFY(console()->window()->page(gui::Section::Sale));
     QVERIFY(logIn(u"olga"_s, QString::fromLatin1(OwnerPassphrase)));
 
     // The owner and the event settings are in the store, audited.
-    auto opened = store::Database::open(store::DatabaseConfig::sqlite(storePath()));
-    QVERIFY(opened.ok());
-    std::unique_ptr<store::Database> db = std::move(opened).value();
+    const std::unique_ptr<store::Database> db = m_till->openStore();
+    QVERIFY(db);
     security::AuditLog audit(*db);
     const auto users = security::UserService(*db, audit).list();
     QVERIFY(users.ok());
@@ -245,14 +212,10 @@ void TestFirstRun::wizardCreatesOwnerAndKeyThenLogIn()
 
 void TestFirstRun::badKeyIsRefused()
 {
-    startConsole();
+    m_till->startConsole();
     FirstRunWizard *wizard = waitForWizard();
     QVERIFY(wizard);
-    wizard->next();
-    QVERIFY(reachPage(FirstRunWizard::OwnerPageId));
-    fillOwner();
-    wizard->next();
-    QVERIFY(reachPage(FirstRunWizard::KeyPageId));
+    QVERIFY(throughOwnerPage(wizard));
     auto *key = field<QLineEdit>(u"stripeKey"_s);
     auto *result = field<QLabel>(u"keyResult"_s);
     QPushButton *next = qobject_cast<QPushButton *>(wizard->button(QWizard::NextButton));
@@ -275,7 +238,7 @@ void TestFirstRun::badKeyIsRefused()
     QVERIFY(
         QTest::qWaitFor([result] { return result->text().startsWith(u"Stripe does not accept"_s); }, 15'000));
     QCOMPARE(wizard->currentId(), int(FirstRunWizard::KeyPageId));
-    QVERIFY(!m_keychain->contains(KeyId));
+    QVERIFY(!m_till->keychain().contains(KeyId));
     shot(wizard, u"3-key-refused"_s);
     // The key itself is never shown in the message.
     QVERIFY(!result->text().contains(u"kassafirstrun0123456789"_s));
@@ -283,19 +246,12 @@ void TestFirstRun::badKeyIsRefused()
 
 void TestFirstRun::webhookChoiceIsSavedAndRegistered()
 {
-    startConsole();
+    m_till->startConsole();
     FirstRunWizard *wizard = waitForWizard();
     QVERIFY(wizard);
-    wizard->next();
-    QVERIFY(reachPage(FirstRunWizard::OwnerPageId));
-    fillOwner();
-    wizard->next();
-    QVERIFY(reachPage(FirstRunWizard::KeyPageId));
-    QTest::keyClicks(field<QLineEdit>(u"stripeKey"_s), QString::fromLatin1(TestKey));
+    QVERIFY(throughOwnerPage(wizard));
+    QVERIFY(throughKeyPage(wizard));
     QPushButton *next = qobject_cast<QPushButton *>(wizard->button(QWizard::NextButton));
-    QVERIFY(QTest::qWaitFor([next] { return next->isEnabled(); }, 5000));
-    next->click();
-    QVERIFY(reachPage(FirstRunWizard::EventsPageId));
     field<QRadioButton>(u"eventsWebhook"_s)->click();
     auto *listen = field<QLineEdit>(u"webhookListen"_s);
     listen->clear();
@@ -310,20 +266,16 @@ void TestFirstRun::webhookChoiceIsSavedAndRegistered()
     next->click();
     QVERIFY(reachPage(FirstRunWizard::FinishPageId));
     wizard->button(QWizard::FinishButton)->click();
-    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
+    QVERIFY(m_till->waitForWindow(15'000));
 
     // The endpoint is registered at Stripe and its signing secret kept.
-    QVERIFY(m_keychain->contains({u"default"_s, security::SecretKind::WebhookSecret}));
-    QNetworkAccessManager network;
-    stripe::StripeClient client(network);
-    client.setApiBase(m_sim->baseUrl());
-    client.setApiKey(QString::fromLatin1(TestKey));
-    const QList<QJsonObject> endpoints = sync::test::listAll(client, u"/v1/webhook_endpoints"_s);
+    QVERIFY(m_till->keychain().contains({u"default"_s, security::SecretKind::WebhookSecret}));
+    const QList<QJsonObject> endpoints =
+        m_till->listOnSimulator(u"/v1/webhook_endpoints"_s, QString::fromLatin1(TestKey));
     QCOMPARE(endpoints.size(), 1);
     QCOMPARE(endpoints.first().value(u"url"_s).toString(), u"https://till.example.com/webhook"_s);
-    auto opened = store::Database::open(store::DatabaseConfig::sqlite(storePath()));
-    QVERIFY(opened.ok());
-    std::unique_ptr<store::Database> db = std::move(opened).value();
+    const std::unique_ptr<store::Database> db = m_till->openStore();
+    QVERIFY(db);
     security::AuditLog audit(*db);
     security::SettingsService settings(*db, audit);
     QCOMPARE(settings.value(QString(gui::EventsSourceSetting)).value(), u"webhook"_s);
@@ -333,15 +285,11 @@ void TestFirstRun::webhookChoiceIsSavedAndRegistered()
 
 void TestFirstRun::lockedKeychainOffersSessionOnly()
 {
-    m_keychain->setFailure(security::SecretError::Kind::Locked);
-    startConsole();
+    m_till->keychain().setFailure(security::SecretError::Kind::Locked);
+    m_till->startConsole();
     FirstRunWizard *wizard = waitForWizard();
     QVERIFY(wizard);
-    wizard->next();
-    QVERIFY(reachPage(FirstRunWizard::OwnerPageId));
-    fillOwner();
-    wizard->next();
-    QVERIFY(reachPage(FirstRunWizard::KeyPageId));
+    QVERIFY(throughOwnerPage(wizard));
     auto *sessionOnly = field<QCheckBox>(u"sessionOnly"_s);
     QVERIFY(QTest::qWaitFor([sessionOnly] { return sessionOnly->isVisible(); }, 5000));
     QVERIFY(field<QLabel>(u"keychainProblem"_s)->text().contains(u"locked"_s, Qt::CaseInsensitive));
@@ -359,18 +307,18 @@ void TestFirstRun::lockedKeychainOffersSessionOnly()
     QVERIFY(field<QLabel>(u"summary"_s)->text().contains(u"for this session only"_s));
     wizard->button(QWizard::FinishButton)->click();
 
-    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
-    QCOMPARE(m_keychain->size(), 0);
-    QVERIFY(m_console->window()->page(gui::Section::Sale));
+    QVERIFY(m_till->waitForWindow(15'000));
+    QCOMPARE(m_till->keychain().size(), 0);
+    QVERIFY(console()->window()->page(gui::Section::Sale));
     QVERIFY(logIn(u"olga"_s, QString::fromLatin1(OwnerPassphrase)));
 }
 
 void TestFirstRun::cancelLeavesNoOwner()
 {
-    startConsole();
+    m_till->startConsole();
     FirstRunWizard *wizard = waitForWizard();
     QVERIFY(wizard);
-    QSignalSpy exit(m_console.get(), &ConsoleApp::exitRequested);
+    QSignalSpy exit(console(), &ConsoleApp::exitRequested);
     // A PostgreSQL address that answers nothing: said on the page, and Next stays there.
     field<QRadioButton>(u"databasePostgres"_s)->click();
     QTest::keyClicks(field<QLineEdit>(u"databaseUrl"_s), u"postgresql://kassa@127.0.0.1:1/kassa"_s);
@@ -381,18 +329,13 @@ void TestFirstRun::cancelLeavesNoOwner()
     QCOMPARE(wizard->currentId(), int(FirstRunWizard::DatabasePageId));
     shot(wizard, u"1-database-postgres-refused"_s);
     field<QRadioButton>(u"databaseSqlite"_s)->click();
-    wizard->next();
-    QVERIFY(reachPage(FirstRunWizard::OwnerPageId));
-    fillOwner();
-    wizard->next();
-    QVERIFY(reachPage(FirstRunWizard::KeyPageId));
+    QVERIFY(throughOwnerPage(wizard));
     wizard->reject();
     QVERIFY(!exit.isEmpty() || exit.wait(5000));
     QCOMPARE(exit.first().first().toInt(), 0);
-    QCOMPARE(m_keychain->size(), 0);
+    QCOMPARE(m_till->keychain().size(), 0);
     // The next start asks again.
-    m_console.reset();
-    startConsole();
+    m_till->startConsole();
     QVERIFY(waitForWizard());
 }
 
@@ -407,47 +350,33 @@ void TestFirstRun::postgresStoreIsRememberedAndJoined()
     const QString url = store::test::postgresUrl(pg.config());
 
     // The first till picks the shared database: tested, then set up as usual.
-    startConsole();
+    m_till->startConsole();
     FirstRunWizard *wizard = waitForWizard();
     QVERIFY(wizard);
     field<QRadioButton>(u"databasePostgres"_s)->click();
     QTest::keyClicks(field<QLineEdit>(u"databaseUrl"_s), url);
     QTest::keyClicks(field<QLineEdit>(u"databasePassword"_s), pg.config().password);
-    wizard->next();
-    QVERIFY(reachPage(FirstRunWizard::OwnerPageId));
-    fillOwner();
-    wizard->next();
-    QVERIFY(reachPage(FirstRunWizard::KeyPageId));
-    QTest::keyClicks(field<QLineEdit>(u"stripeKey"_s), QString::fromLatin1(TestKey));
+    QVERIFY(throughOwnerPage(wizard));
+    QVERIFY(throughKeyPage(wizard));
     QPushButton *next = qobject_cast<QPushButton *>(wizard->button(QWizard::NextButton));
-    QVERIFY(QTest::qWaitFor([next] { return next->isEnabled(); }, 5000));
-    next->click();
-    QVERIFY(reachPage(FirstRunWizard::EventsPageId));
     next->click();
     QVERIFY(reachPage(FirstRunWizard::FinishPageId));
     wizard->button(QWizard::FinishButton)->click();
-    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
-    QCOMPARE(gui::LocalConfig(gui::LocalConfig::defaultPath(m_dir->path())).databaseUrl(u"default"_s), url);
+    QVERIFY(m_till->waitForWindow(15'000));
+    QCOMPARE(gui::LocalConfig(gui::LocalConfig::defaultPath(m_till->dataDir())).databaseUrl(u"default"_s),
+             url);
     QVERIFY(logIn(u"olga"_s, QString::fromLatin1(OwnerPassphrase)));
 
     // The next start goes to that database without asking.
-    m_console.reset();
-    startConsole();
-    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
-    QVERIFY(!m_console->firstRunWizard());
+    m_till->startConsole();
+    QVERIFY(m_till->waitForWindow(15'000));
+    QVERIFY(!console()->firstRunWizard());
     QVERIFY(logIn(u"olga"_s, QString::fromLatin1(OwnerPassphrase)));
 
     // A second till (another data folder, its own keychain) joins it: only the key is asked for.
-    m_console.reset();
+    m_till->replaceKeychain();
     QTemporaryDir secondTill;
-    m_keychain = std::make_unique<security::MemorySecretStore>();
-    gui::ConsoleOptions options;
-    options.dataDir = secondTill.path();
-    m_console = std::make_unique<ConsoleApp>(options);
-    m_console->setKeychain(m_keychain.get());
-    m_console->setApiBase(m_sim->baseUrl());
-    m_console->setPinHasher(TestHasher);
-    m_console->start();
+    m_till->startConsole(secondTill.path());
     wizard = waitForWizard();
     QVERIFY(wizard);
     field<QRadioButton>(u"databasePostgres"_s)->click();
@@ -468,28 +397,28 @@ void TestFirstRun::postgresStoreIsRememberedAndJoined()
     QVERIFY(reachPage(FirstRunWizard::FinishPageId));
     shot(wizard, u"5-finish-joined"_s);
     wizard->button(QWizard::FinishButton)->click();
-    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
-    QVERIFY(m_keychain->contains(KeyId));
+    QVERIFY(m_till->waitForWindow(15'000));
+    QVERIFY(m_till->keychain().contains(KeyId));
     QVERIFY(logIn(u"olga"_s, QString::fromLatin1(OwnerPassphrase)));
     // Its connections close before the test database is dropped.
-    m_console.reset();
+    m_till->stopConsole();
 }
 
 void TestFirstRun::lockedKeychainAtStartup()
 {
-    makeStoreWithOwner();
-    m_keychain->setFailure(security::SecretError::Kind::Locked);
-    startConsole();
-    QVERIFY(QTest::qWaitFor([this] { return m_console->keychainDialog() != nullptr; }, 10'000));
-    KeychainDialog *dialog = m_console->keychainDialog();
+    QVERIFY(m_till->makeStoreWithOwner());
+    m_till->keychain().setFailure(security::SecretError::Kind::Locked);
+    m_till->startConsole();
+    QVERIFY(QTest::qWaitFor([this] { return console()->keychainDialog() != nullptr; }, 10'000));
+    KeychainDialog *dialog = console()->keychainDialog();
     QVERIFY(
         dialog->findChild<QLabel *>(u"keychainError"_s)->text().contains(u"locked"_s, Qt::CaseInsensitive));
 
     // Retry while still locked: asked again.
     QPointer<KeychainDialog> first(dialog);
     dialog->retryButton()->click();
-    QVERIFY(QTest::qWaitFor([this, &first] { return !first && m_console->keychainDialog(); }, 10'000));
-    dialog = m_console->keychainDialog();
+    QVERIFY(QTest::qWaitFor([this, &first] { return !first && console()->keychainDialog(); }, 10'000));
+    dialog = console()->keychainDialog();
     shot(dialog, u"6-keychain-dialog"_s);
     dialog->sessionButton()->click();
     QTest::keyClicks(dialog->keyField(), u"sk_live_kassafirstrun0123456789"_s);
@@ -499,20 +428,19 @@ void TestFirstRun::lockedKeychainAtStartup()
     dialog->keyField()->clear();
     QTest::keyClicks(dialog->keyField(), QString::fromLatin1(TestKey));
     dialog->useKeyButton()->click();
-    QVERIFY(QTest::qWaitFor([this] { return m_console->window() != nullptr; }, 15'000));
-    QVERIFY(m_console->window()->page(gui::Section::Sale));
-    QCOMPARE(m_keychain->size(), 0);
+    QVERIFY(m_till->waitForWindow(15'000));
+    QVERIFY(console()->window()->page(gui::Section::Sale));
+    QCOMPARE(m_till->keychain().size(), 0);
     QVERIFY(logIn(u"olga"_s, u"1111"_s));
 }
 
 void TestFirstRun::startupSendsPendingOutboxRowOnce()
 {
-    makeStoreWithOwner();
+    QVERIFY(m_till->makeStoreWithOwner());
     {
         // A payment written to the outbox, then the till died before it was sent.
-        auto opened = store::Database::open(store::DatabaseConfig::sqlite(storePath()));
-        QVERIFY(opened.ok());
-        std::unique_ptr<store::Database> db = std::move(opened).value();
+        const std::unique_ptr<store::Database> db = m_till->openStore();
+        QVERIFY(db);
         stripe::PaymentIntents::CreateParams params;
         params.amount = Money(1250, Currency::fromCode(u"usd"_s).value());
         params.paymentMethodId = u"pm_card_visa"_s;
@@ -531,26 +459,22 @@ void TestFirstRun::startupSendsPendingOutboxRowOnce()
         const auto inserted = store::OutboxRepository(*db).insertPending(row);
         QVERIFY(inserted.ok() && inserted.value().inserted);
     }
-    bool written = false;
-    m_keychain->write(KeyId, QString::fromLatin1(TestKey), this,
-                      [&written](const security::SecretError &error) { written = !error.isError(); });
-    QVERIFY(QTest::qWaitFor([&written] { return written; }, 5000));
+    QVERIFY(m_till->writeSecret(KeyId, QString::fromLatin1(TestKey)));
     QCOMPARE(paymentIntentCount(), 0);
 
-    startConsole();
-    QSignalSpy recovered(m_console.get(), &ConsoleApp::recoveryFinished);
+    m_till->startConsole();
+    QSignalSpy recovered(console(), &ConsoleApp::recoveryFinished);
     QVERIFY(QTest::qWaitFor([&recovered] { return !recovered.isEmpty(); }, 20'000));
     const QString notice = recovered.first().first().toString();
     QVERIFY2(notice.contains(u"1 done"_s), qPrintable(notice));
     QVERIFY2(notice.contains(u"1 of them unfinished sale"_s), qPrintable(notice));
-    QVERIFY(m_console->window()->findChild<QWidget *>(u"recoveryNotice"_s));
-    shot(m_console->window(), u"7-recovery-notice"_s);
+    QVERIFY(console()->window()->findChild<QWidget *>(u"recoveryNotice"_s));
+    shot(console()->window(), u"7-recovery-notice"_s);
     QCOMPARE(paymentIntentCount(), 1);
 
     // A second start finds nothing left: no second payment, no notice.
-    m_console.reset();
-    startConsole();
-    QSignalSpy again(m_console.get(), &ConsoleApp::recoveryFinished);
+    m_till->startConsole();
+    QSignalSpy again(console(), &ConsoleApp::recoveryFinished);
     QVERIFY(QTest::qWaitFor([&again] { return !again.isEmpty(); }, 20'000));
     QCOMPARE(again.first().first().toString(), QString());
     QCOMPARE(paymentIntentCount(), 1);

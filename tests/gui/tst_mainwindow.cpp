@@ -3,13 +3,13 @@
 // and lock-out messages UserService writes, the navigation per role from the permission table, the
 // TEST MODE banner, the idle lock back to the log-in screen, the status bar, and the Transactions page
 // over the store (QAbstractItemModelTester watching its model).
-#include "app/gui/demo/demosession.h"
 #include "app/gui/models/transactionsmodel.h"
 #include "app/gui/pages/transactionspage.h"
 #include "app/gui/shell/consolestatusbar.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
 #include "app/gui/shell/pinpad.h"
+#include "guitestsupport.h"
 #include "services/security/auditlog.h"
 #include "services/security/idlelock.h"
 #include "services/security/userservice.h"
@@ -21,7 +21,6 @@
 #include <QListWidget>
 #include <QLocale>
 #include <QPushButton>
-#include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
@@ -29,12 +28,6 @@
 using namespace Qt::StringLiterals;
 using namespace kassa;
 using namespace kassa::gui;
-
-namespace {
-
-const security::PinHasher TestHasher = security::PinHasher::insecureForTests(1000);
-
-} // namespace
 
 class TestMainWindow : public QObject
 {
@@ -60,39 +53,31 @@ private slots:
 
 private:
     ConsoleContext context(bool demo = true) const;
-    bool logIn(const QString &name, const QString &pin);
+    bool logIn(const QString &name, const QString &pin)
+    {
+        return test::logInOnScreen(m_window.get(), name, pin);
+    }
 
-    std::unique_ptr<DemoSession> m_demo;
+    std::unique_ptr<test::DemoShop> m_demo;
     std::unique_ptr<MainWindow> m_window;
 };
 
 ConsoleContext TestMainWindow::context(bool demo) const
 {
-    ConsoleContext c;
-    c.db = &m_demo->database();
-    c.databaseConfig = m_demo->databaseConfig();
-    c.client = &m_demo->client();
-    c.till = DemoSession::tillId();
-    c.hasher = TestHasher;
+    ConsoleContext c = m_demo->context();
     c.testMode = demo;
     c.demo = demo;
-    if (demo)
-        c.demoUsers = DemoSession::users();
+    if (!demo)
+        c.demoUsers.clear();
     c.stripeDescription = u"simulator"_s;
     return c;
 }
 
 void TestMainWindow::initTestCase()
 {
-    DemoSession::Options options;
-    options.payments = 300;
-    options.hasher = TestHasher;
-    m_demo = std::make_unique<DemoSession>(options);
-    QSignalSpy ready(m_demo.get(), &DemoSession::ready);
-    QSignalSpy failed(m_demo.get(), &DemoSession::failed);
-    m_demo->start();
-    QVERIFY(QTest::qWaitFor([&] { return !ready.isEmpty() || !failed.isEmpty(); }, 60'000));
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    m_demo = std::make_unique<test::DemoShop>(300);
+    QString error;
+    QVERIFY2(m_demo->startAndWait(&error), qPrintable(error));
 }
 
 void TestMainWindow::init()
@@ -104,9 +89,7 @@ void TestMainWindow::init()
         if (!m_window->page(section))
             m_window->addPage(section, new QLabel(sectionTitle(section)));
     }
-    m_window->resize(1024, 700);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(test::showAndWait(m_window.get(), {1024, 700}));
 }
 
 void TestMainWindow::cleanup()
@@ -117,18 +100,6 @@ void TestMainWindow::cleanup()
 void TestMainWindow::cleanupTestCase()
 {
     m_demo.reset();
-}
-
-bool TestMainWindow::logIn(const QString &name, const QString &pin)
-{
-    LoginScreen *login = m_window->loginScreen();
-    login->selectUser(name);
-    QTest::keyClicks(login->pinField(), pin);
-    QTest::keyClick(login->pinField(), Qt::Key_Return);
-    return QTest::qWaitFor(
-               [&] { return !m_window->isLocked() || (!login->isChecking() && !login->message().isEmpty()); },
-               10'000) &&
-           !m_window->isLocked();
 }
 
 void TestMainWindow::logInByKeyboard()
@@ -199,7 +170,7 @@ void TestMainWindow::wrongPinAndLockout()
 
     // The owner's set-pin lifts a lock (the later tests log her in).
     security::AuditLog audit(m_demo->database(), DemoSession::tillId());
-    security::UserService users(m_demo->database(), audit, TestHasher);
+    security::UserService users(m_demo->database(), audit, test::TestHasher);
     const auto listed = users.list();
     QVERIFY(listed.ok());
     const auto olga = std::find_if(listed.value().begin(), listed.value().end(),
@@ -330,7 +301,7 @@ void TestMainWindow::idleLockLocksBack()
     // A user added meanwhile (on another till) has a tile at the next lock.
     {
         security::AuditLog audit(m_demo->database(), DemoSession::tillId());
-        security::UserService users(m_demo->database(), audit, TestHasher);
+        security::UserService users(m_demo->database(), audit, test::TestHasher);
         const security::ActingUser owner{users.list().value().at(2).id, u"olga"_s, Role::Owner,
                                          DemoSession::tillId()};
         QVERIFY(users.addUser(owner, {u"nina"_s, u"Nina New"_s, Role::Cashier}, u"4444"_s).ok());

@@ -3,15 +3,13 @@
 // through the request dialog, a manager approves it with their PIN and Stripe makes it; a manager
 // rejects one with a reason; a cashier has no way to approve. Offscreen; the models are watched by
 // QAbstractItemModelTester throughout.
-#include "app/gui/demo/demosession.h"
 #include "app/gui/models/refundrequestsmodel.h"
 #include "app/gui/models/transactionsmodel.h"
 #include "app/gui/pages/refunddialogs.h"
 #include "app/gui/pages/refundspage.h"
 #include "app/gui/pages/transactionspage.h"
+#include "guitestsupport.h"
 #include "services/refunds/refundrequestservice.h"
-#include "services/security/auditlog.h"
-#include "services/security/userservice.h"
 #include "services/store/paymentrepository.h"
 
 #include <QAbstractItemModelTester>
@@ -29,12 +27,6 @@ using namespace kassa;
 using namespace kassa::gui;
 using store::RefundRequestRow;
 
-namespace {
-
-const security::PinHasher TestHasher = security::PinHasher::insecureForTests(1000);
-
-} // namespace
-
 class TestRefundsPage : public QObject
 {
     Q_OBJECT
@@ -51,48 +43,31 @@ private slots:
     void transactionsPageAsksForTheSelectedPayment();
 
 private:
-    security::ActingUser logIn(const QString &name);
     QString unrefundedPayment();
     QString pendingRequest(qint64 amount);
     const RefundRequestRow *historyRow(const QString &id) const;
 
-    std::unique_ptr<DemoSession> m_demo;
+    std::unique_ptr<test::DemoShop> m_demo;
     std::unique_ptr<RefundsPage> m_page;
     QStringList m_usedPayments;
 };
 
 void TestRefundsPage::initTestCase()
 {
-    DemoSession::Options options;
-    options.payments = 120;
-    options.hasher = TestHasher;
-    m_demo = std::make_unique<DemoSession>(options);
-    QSignalSpy ready(m_demo.get(), &DemoSession::ready);
-    QSignalSpy failed(m_demo.get(), &DemoSession::failed);
-    m_demo->start();
-    QVERIFY(QTest::qWaitFor([&] { return !ready.isEmpty() || !failed.isEmpty(); }, 60'000));
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    m_demo = std::make_unique<test::DemoShop>(120);
+    QString error;
+    QVERIFY2(m_demo->startAndWait(&error), qPrintable(error));
     m_usedPayments << m_demo->pendingRefundPaymentId();
 }
 
 void TestRefundsPage::init()
 {
-    ConsoleContext context;
-    context.db = &m_demo->database();
-    context.databaseConfig = m_demo->databaseConfig();
-    context.client = &m_demo->client();
-    context.till = DemoSession::tillId();
-    context.hasher = TestHasher;
-    context.testMode = true;
-    context.demo = true;
-    m_page = std::make_unique<RefundsPage>(context, m_demo->refundRequests());
+    m_page = std::make_unique<RefundsPage>(m_demo->context(), m_demo->refundRequests());
     new QAbstractItemModelTester(m_page->queueModel(), QAbstractItemModelTester::FailureReportingMode::QtTest,
                                  m_page.get());
     new QAbstractItemModelTester(m_page->historyModel(),
                                  QAbstractItemModelTester::FailureReportingMode::QtTest, m_page.get());
-    m_page->resize(1100, 700);
-    m_page->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    QVERIFY(test::showAndWait(m_page.get(), {1100, 700}));
 }
 
 void TestRefundsPage::cleanup()
@@ -103,20 +78,6 @@ void TestRefundsPage::cleanup()
 void TestRefundsPage::cleanupTestCase()
 {
     m_demo.reset();
-}
-
-// The demo user `name`, logged in with their PIN as the log-in screen would.
-security::ActingUser TestRefundsPage::logIn(const QString &name)
-{
-    QString pin;
-    for (const DemoUser &user : DemoSession::users()) {
-        if (user.name == name)
-            pin = user.pin;
-    }
-    security::AuditLog audit(m_demo->database(), DemoSession::tillId());
-    security::UserService users(m_demo->database(), audit, TestHasher);
-    const auto result = users.authenticate(name, pin, DemoSession::tillId());
-    return result.ok() ? result.value() : security::ActingUser{};
 }
 
 // A succeeded payment nobody refunded or asked to refund yet.
@@ -146,7 +107,8 @@ QString TestRefundsPage::pendingRequest(qint64 amount)
     if (pi.isEmpty())
         return {};
     std::optional<refunds::RefundRequestOutcome> out;
-    m_demo->refundRequests().request(logIn(u"cara"_s), {pi, amount, RefundReason::RequestedByCustomer, {}},
+    m_demo->refundRequests().request(m_demo->logIn(u"cara"_s),
+                                     {pi, amount, RefundReason::RequestedByCustomer, {}},
                                      [&out](const refunds::RefundRequestOutcome &o) { out = o; });
     if (!QTest::qWaitFor([&] { return out.has_value(); }, 10'000) ||
         out->kind != refunds::RefundRequestOutcome::Kind::Pending)
@@ -163,7 +125,7 @@ void TestRefundsPage::cashierRequestsManagerApproves()
 {
     const QString pi = unrefundedPayment();
     QVERIFY(!pi.isEmpty());
-    const security::ActingUser cara = logIn(u"cara"_s);
+    const security::ActingUser cara = m_demo->logIn(u"cara"_s);
     QVERIFY(cara.isValid());
     m_page->setUser(cara);
     QVERIFY(m_page->requestButton()->isVisible());
@@ -204,7 +166,7 @@ void TestRefundsPage::cashierRequestsManagerApproves()
     QVERIFY(!m_page->approveButton()->isVisible());
 
     // The manager approves it with their PIN; a wrong one first is refused and says so.
-    m_page->setUser(logIn(u"max"_s));
+    m_page->setUser(m_demo->logIn(u"max"_s));
     QVERIFY(m_page->selectPending(id));
     QVERIFY(m_page->approveButton()->isVisible());
     QVERIFY(m_page->approveButton()->isEnabled());
@@ -252,7 +214,7 @@ void TestRefundsPage::managerRejectsWithReason()
 {
     const QString id = pendingRequest(700);
     QVERIFY(!id.isEmpty());
-    m_page->setUser(logIn(u"max"_s));
+    m_page->setUser(m_demo->logIn(u"max"_s));
     QVERIFY(m_page->selectPending(id));
     QTest::mouseClick(m_page->rejectButton(), Qt::LeftButton);
     RejectDialog *dialog = m_page->rejectDialog();
@@ -280,7 +242,7 @@ void TestRefundsPage::cashierCannotApprove()
 {
     const QString id = pendingRequest(600);
     QVERIFY(!id.isEmpty());
-    const security::ActingUser cara = logIn(u"cara"_s);
+    const security::ActingUser cara = m_demo->logIn(u"cara"_s);
     m_page->setUser(cara);
     // The queue is there to read, with no way to decide.
     QVERIFY(m_page->queueModel()->rowOf(id) >= 0);
@@ -311,7 +273,7 @@ void TestRefundsPage::cashierCannotApprove()
 
 void TestRefundsPage::requestDialogValidates()
 {
-    m_page->setUser(logIn(u"cara"_s));
+    m_page->setUser(m_demo->logIn(u"cara"_s));
     m_page->openRequestDialog();
     RefundRequestDialog *dialog = m_page->requestDialog();
     QVERIFY(dialog);

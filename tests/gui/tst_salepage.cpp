@@ -7,6 +7,7 @@
 #include "app/gui/pages/customerpicker.h"
 #include "app/gui/pages/salepage.h"
 #include "app/gui/widgets/qrcodewidget.h"
+#include "guitestsupport.h"
 #include "services/sale/saleservice.h"
 #include "services/store/paymentrepository.h"
 #include "services/store/storeingest.h"
@@ -15,7 +16,6 @@
 #include "services/stripe/resources/terminalreaders.h"
 #include "services/sync/outbox.h"
 #include "sim/faults.h"
-#include "synctestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -78,36 +78,23 @@ private:
     bool waitForState(Sale::State state, int timeoutMs = 20'000);
     int intentsOf(const QString &orderRef);
 
-    std::unique_ptr<kassa::sync::test::SyncFixture> m_fixture;
-    std::unique_ptr<kassa::sync::Outbox> m_outbox;
+    std::unique_ptr<kassa::sync::test::TillFixture> m_fixture;
     std::unique_ptr<kassa::sale::SaleService> m_service;
     std::unique_ptr<SalePage> m_page;
 };
 
 void TestSalePage::init()
 {
-    m_fixture = std::make_unique<kassa::sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(u"sqlite"_s, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
-    m_outbox = std::make_unique<kassa::sync::Outbox>(*m_fixture->db, *m_fixture->client);
-    m_service = std::make_unique<kassa::sale::SaleService>(*m_fixture->db, *m_fixture->client, *m_outbox,
-                                                           saleOptions());
+    m_fixture = std::make_unique<kassa::sync::test::TillFixture>();
+    KASSA_SET_UP_FIXTURE(*m_fixture, u"sqlite"_s);
+    m_service = std::make_unique<kassa::sale::SaleService>(*m_fixture->db, *m_fixture->client,
+                                                           *m_fixture->outbox, saleOptions());
     makePage();
 }
 
 void TestSalePage::shot(const QString &name, QWidget *widget)
 {
-    const QString dir = qEnvironmentVariable("KASSA_SALE_SHOTS");
-    if (dir.isEmpty())
-        return;
-    QTest::qWait(50); // layouts settle
-    QWidget *target = widget ? widget : m_page.get();
-    if (!target->grab().save(dir + u'/' + name + u".png"_s))
+    if (!kassa::gui::test::saveShot("KASSA_SALE_SHOTS", widget ? widget : m_page.get(), name, 50))
         qWarning() << "cannot save" << name;
 }
 
@@ -116,21 +103,15 @@ void TestSalePage::restartTill()
     // Page, sales and outbox gone; the store and Stripe stay.
     m_page.reset();
     m_service.reset();
-    m_outbox.reset();
-    m_outbox = std::make_unique<kassa::sync::Outbox>(*m_fixture->db, *m_fixture->client);
-    m_service = std::make_unique<kassa::sale::SaleService>(*m_fixture->db, *m_fixture->client, *m_outbox,
-                                                           saleOptions());
+    m_fixture->restartOutbox();
+    m_service = std::make_unique<kassa::sale::SaleService>(*m_fixture->db, *m_fixture->client,
+                                                           *m_fixture->outbox, saleOptions());
     makePage();
 }
 
 kassa::sale::SaleOptions TestSalePage::saleOptions()
 {
-    kassa::sale::SaleOptions options;
-    options.pollInitialMs = 30;
-    options.pollMaxMs = 150;
-    options.unknownRecheckMs = 0;
-    options.checkoutSuccessUrl = u"https://shop.example/thanks"_s;
-    return options;
+    return kassa::sync::test::fastSaleOptions();
 }
 
 void TestSalePage::makePage()
@@ -140,9 +121,7 @@ void TestSalePage::makePage()
     pageOptions.till = u"till-7"_s;
     m_page = std::make_unique<SalePage>(*m_service, *m_fixture->client, *m_fixture->db, pageOptions);
     m_page->setUser(Ada);
-    m_page->resize(1000, 700);
-    m_page->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    QVERIFY(kassa::gui::test::showAndWait(m_page.get(), {1000, 700}));
     // The F-keys are the page's shortcuts: they need the page's window active.
     m_page->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_page.get()));
@@ -155,17 +134,12 @@ void TestSalePage::cleanup()
 {
     m_page.reset();
     m_service.reset();
-    m_outbox.reset();
     m_fixture.reset();
 }
 
 kassa::stripe::StripeResponse TestSalePage::call(const kassa::stripe::StripeRequest &request)
 {
-    std::optional<kassa::stripe::StripeResponse> answer;
-    m_fixture->client->send(request, this, [&answer](const kassa::stripe::StripeResponse &r) { answer = r; });
-    if (!QTest::qWaitFor([&] { return answer.has_value(); }, 10'000))
-        return {};
-    return *answer;
+    return m_fixture->call(request, 10'000);
 }
 
 QString TestSalePage::customerWithSavedCards(const QString &name)

@@ -4,7 +4,6 @@
 // settings and they persist; adds a user who then logs in; changes, checks and removes keys against the
 // simulator with a MemorySecretStore and registers a webhook endpoint; and no secret ever shows in a
 // widget unmasked. Offscreen; QAbstractItemModelTester watches the users model.
-#include "app/gui/demo/demosession.h"
 #include "app/gui/settings/keyentrywidget.h"
 #include "app/gui/settings/keyspanel.h"
 #include "app/gui/settings/settingspage.h"
@@ -17,6 +16,7 @@
 #include "app/gui/shell/mainwindow.h"
 #include "core/currency.h"
 #include "core/money.h"
+#include "guitestsupport.h"
 #include "services/security/auditlog.h"
 #include "services/security/keyservice.h"
 #include "services/security/memorysecretstore.h"
@@ -33,7 +33,6 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
@@ -48,7 +47,6 @@ using security::SettingsService;
 
 namespace {
 
-const security::PinHasher TestHasher = security::PinHasher::insecureForTests(1000);
 // Any sk_test_ key works with the simulator; live keys it refuses, as Stripe refuses a wrong one.
 const QString NewSecretKey = u"sk_test_settingspage0123456789abcd"_s;
 const QString RefusedKey = u"sk_live_settingspage0123456789abcd"_s;
@@ -78,13 +76,11 @@ private slots:
     void screenshots();
 
 private:
-    ConsoleContext context() const;
-    security::ActingUser logIn(const QString &name, const QString &pin);
     // Every text a person could read off the page: labels, fields (as displayed: a password field shows
     // dots), buttons, tool tips, accessible names, table cells.
     QStringList visibleTexts() const;
 
-    std::unique_ptr<DemoSession> m_demo;
+    std::unique_ptr<test::DemoShop> m_demo;
     std::unique_ptr<security::MemorySecretStore> m_secrets;
     std::unique_ptr<QTemporaryDir> m_configDir;
     std::unique_ptr<SettingsPage> m_page;
@@ -93,30 +89,10 @@ private:
 
 void TestSettingsPage::initTestCase()
 {
-    DemoSession::Options options;
-    options.payments = 60;
-    options.hasher = TestHasher;
-    m_demo = std::make_unique<DemoSession>(options);
-    QSignalSpy ready(m_demo.get(), &DemoSession::ready);
-    QSignalSpy failed(m_demo.get(), &DemoSession::failed);
-    m_demo->start();
-    QVERIFY(QTest::qWaitFor([&] { return !ready.isEmpty() || !failed.isEmpty(); }, 60'000));
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    m_demo = std::make_unique<test::DemoShop>(60);
+    QString error;
+    QVERIFY2(m_demo->startAndWait(&error), qPrintable(error));
     m_secretsUsed << DemoSession::apiKey() << NewSecretKey << RefusedKey << NewPublishableKey;
-}
-
-ConsoleContext TestSettingsPage::context() const
-{
-    ConsoleContext c;
-    c.db = &m_demo->database();
-    c.databaseConfig = m_demo->databaseConfig();
-    c.client = &m_demo->client();
-    c.till = DemoSession::tillId();
-    c.hasher = TestHasher;
-    c.testMode = true;
-    c.demo = true;
-    c.demoUsers = DemoSession::users();
-    return c;
 }
 
 void TestSettingsPage::init()
@@ -126,12 +102,10 @@ void TestSettingsPage::init()
     SettingsPage::Options options;
     options.secrets = m_secrets.get();
     options.localConfigPath = LocalConfig::defaultPath(m_configDir->path());
-    m_page = std::make_unique<SettingsPage>(context(), options);
+    m_page = std::make_unique<SettingsPage>(m_demo->context(), options);
     new QAbstractItemModelTester(m_page->usersPanel()->model(),
                                  QAbstractItemModelTester::FailureReportingMode::QtTest, m_page.get());
-    m_page->resize(1100, 760);
-    m_page->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+    QVERIFY(test::showAndWait(m_page.get(), {1100, 760}));
 }
 
 void TestSettingsPage::cleanup()
@@ -146,14 +120,6 @@ void TestSettingsPage::cleanup()
 void TestSettingsPage::cleanupTestCase()
 {
     m_demo.reset();
-}
-
-security::ActingUser TestSettingsPage::logIn(const QString &name, const QString &pin)
-{
-    security::AuditLog audit(m_demo->database(), DemoSession::tillId());
-    security::UserService users(m_demo->database(), audit, TestHasher);
-    const auto result = users.authenticate(name, pin, DemoSession::tillId());
-    return result.ok() ? result.value() : security::ActingUser{};
 }
 
 QStringList TestSettingsPage::visibleTexts() const
@@ -193,10 +159,10 @@ void TestSettingsPage::nothingSecretShows()
 void TestSettingsPage::cashierIsKeptOut()
 {
     // In the window: no Settings in a cashier's navigation, with the page plugged in.
-    MainWindow window(context());
+    MainWindow window(m_demo->context());
     SettingsPage::Options options;
     options.secrets = m_secrets.get();
-    auto *page = new SettingsPage(context(), options);
+    auto *page = new SettingsPage(m_demo->context(), options);
     window.addPage(Section::Settings, page);
     connect(&window, &MainWindow::userChanged, page, &SettingsPage::setUser);
     window.show();
@@ -211,8 +177,8 @@ void TestSettingsPage::cashierIsKeptOut()
     QCOMPARE(page->user().name, u"cara"_s);
 
     // And the services refuse the cashier (and the manager) whatever a page shows.
-    const security::ActingUser cara = logIn(u"cara"_s, u"3333"_s);
-    const security::ActingUser max = logIn(u"max"_s, u"2222"_s);
+    const security::ActingUser cara = m_demo->logIn(u"cara"_s, u"3333"_s);
+    const security::ActingUser max = m_demo->logIn(u"max"_s, u"2222"_s);
     QVERIFY(cara.isValid() && max.isValid());
     security::AuditLog audit(m_demo->database(), DemoSession::tillId());
     SettingsService settings(m_demo->database(), audit);
@@ -222,7 +188,7 @@ void TestSettingsPage::cashierIsKeptOut()
         QCOMPARE(settings.setValue(who, QString(SettingsService::ReceiptHeaderKey), u"x"_s).kind,
                  security::SecurityError::Kind::Refused);
     }
-    security::UserService users(m_demo->database(), audit, TestHasher);
+    security::UserService users(m_demo->database(), audit, test::TestHasher);
     const auto added = users.addUser(cara, {u"eve"_s, {}, Role::Owner}, u"123456"_s);
     QVERIFY(!added.ok());
     QCOMPARE(added.error().kind, security::SecurityError::Kind::Refused);
@@ -246,9 +212,9 @@ void TestSettingsPage::cashierIsKeptOut()
 
 void TestSettingsPage::ownerSeesEveryTab()
 {
-    m_page->setUser(logIn(u"olga"_s, u"1111"_s));
+    m_page->setUser(m_demo->logIn(u"olga"_s, u"1111"_s));
     QCOMPARE(m_page->visibleTabs(), (QStringList{u"Keys"_s, u"Webhook"_s, u"Shop"_s, u"Users"_s}));
-    m_page->setUser(logIn(u"max"_s, u"2222"_s));
+    m_page->setUser(m_demo->logIn(u"max"_s, u"2222"_s));
     QVERIFY(m_page->visibleTabs().isEmpty());
     m_page->setUser({});
     QVERIFY(m_page->visibleTabs().isEmpty());
@@ -256,7 +222,7 @@ void TestSettingsPage::ownerSeesEveryTab()
 
 void TestSettingsPage::ownerChangesShopSettings()
 {
-    m_page->setUser(logIn(u"olga"_s, u"1111"_s));
+    m_page->setUser(m_demo->logIn(u"olga"_s, u"1111"_s));
     ShopPanel *shop = m_page->shopPanel();
     shop->thresholdBox()->setChecked(true);
     shop->thresholdAmount()->setText(Money(2000, *Currency::fromCode(u"eur")).formatPlain(QLocale()));
@@ -285,8 +251,8 @@ void TestSettingsPage::ownerChangesShopSettings()
     SettingsPage::Options options;
     options.secrets = m_secrets.get();
     options.localConfigPath = LocalConfig::defaultPath(m_configDir->path());
-    SettingsPage again(context(), options);
-    again.setUser(logIn(u"olga"_s, u"1111"_s));
+    SettingsPage again(m_demo->context(), options);
+    again.setUser(m_demo->logIn(u"olga"_s, u"1111"_s));
     QVERIFY(again.shopPanel()->thresholdBox()->isChecked());
     QCOMPARE(again.shopPanel()->thresholdAmount()->text(),
              Money(2000, *Currency::fromCode(u"eur")).formatPlain(QLocale()));
@@ -309,7 +275,7 @@ void TestSettingsPage::ownerChangesShopSettings()
 
 void TestSettingsPage::shopSettingsAreChecked()
 {
-    m_page->setUser(logIn(u"olga"_s, u"1111"_s));
+    m_page->setUser(m_demo->logIn(u"olga"_s, u"1111"_s));
     ShopPanel *shop = m_page->shopPanel();
     shop->thresholdBox()->setChecked(true);
     shop->thresholdAmount()->setText(u"twenty"_s);
@@ -326,7 +292,7 @@ void TestSettingsPage::shopSettingsAreChecked()
     shop->reload();
 
     // The service checks on its own, whoever calls it.
-    const security::ActingUser olga = logIn(u"olga"_s, u"1111"_s);
+    const security::ActingUser olga = m_demo->logIn(u"olga"_s, u"1111"_s);
     security::AuditLog audit(m_demo->database(), DemoSession::tillId());
     SettingsService settings(m_demo->database(), audit);
     QCOMPARE(settings.setValue(olga, u"refunds.approval_threshold"_s, u"20 euros"_s).kind,
@@ -339,7 +305,7 @@ void TestSettingsPage::shopSettingsAreChecked()
 
 void TestSettingsPage::addUserAndLogIn()
 {
-    m_page->setUser(logIn(u"olga"_s, u"1111"_s));
+    m_page->setUser(m_demo->logIn(u"olga"_s, u"1111"_s));
     UsersPanel *users = m_page->usersPanel();
     QVERIFY(users->model()->rowOf(u"cara"_s) >= 0);
     users->openAddDialog();
@@ -364,7 +330,7 @@ void TestSettingsPage::addUserAndLogIn()
     QVERIFY(!users->editorDialog());
     QCOMPARE(users->selectedName(), u"nina"_s);
 
-    const security::ActingUser nina = logIn(u"nina"_s, u"4455"_s);
+    const security::ActingUser nina = m_demo->logIn(u"nina"_s, u"4455"_s);
     QVERIFY(nina.isValid());
     QCOMPARE(nina.role, Role::Cashier);
 
@@ -386,11 +352,11 @@ void TestSettingsPage::addUserAndLogIn()
 
 void TestSettingsPage::disableResetPinAndChangeRole()
 {
-    const security::ActingUser olga = logIn(u"olga"_s, u"1111"_s);
+    const security::ActingUser olga = m_demo->logIn(u"olga"_s, u"1111"_s);
     m_page->setUser(olga);
     UsersPanel *users = m_page->usersPanel();
     security::AuditLog audit(m_demo->database(), DemoSession::tillId());
-    security::UserService service(m_demo->database(), audit, TestHasher);
+    security::UserService service(m_demo->database(), audit, test::TestHasher);
     if (users->model()->rowOf(u"paul"_s) < 0) {
         QVERIFY(service.addUser(olga, {u"paul"_s, {}, Role::Cashier}, u"5566"_s).ok());
         users->refresh();
@@ -401,9 +367,9 @@ void TestSettingsPage::disableResetPinAndChangeRole()
     QVERIFY2(users->message().contains(u"disabled"_s), qPrintable(users->message()));
     QCOMPARE(users->model()->index(users->model()->rowOf(u"paul"_s), UsersModel::Status).data().toString(),
              u"disabled"_s);
-    QVERIFY(!logIn(u"paul"_s, u"5566"_s).isValid());
+    QVERIFY(!m_demo->logIn(u"paul"_s, u"5566"_s).isValid());
     QTest::mouseClick(users->enableButton(), Qt::LeftButton);
-    QVERIFY(logIn(u"paul"_s, u"5566"_s).isValid());
+    QVERIFY(m_demo->logIn(u"paul"_s, u"5566"_s).isValid());
 
     QVERIFY(users->select(u"paul"_s));
     users->openResetPinDialog();
@@ -416,13 +382,13 @@ void TestSettingsPage::disableResetPinAndChangeRole()
     QTest::mouseClick(dialog->buttons()->button(QDialogButtonBox::Ok), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!users->isBusy(), 10'000);
     QVERIFY2(users->message().startsWith(u"New PIN for paul"_s), qPrintable(users->message()));
-    QVERIFY(logIn(u"paul"_s, u"7788"_s).isValid());
+    QVERIFY(m_demo->logIn(u"paul"_s, u"7788"_s).isValid());
 
     QVERIFY(users->select(u"paul"_s));
     users->roleBox()->setCurrentIndex(users->roleBox()->findData(int(Role::Manager)));
     QTest::mouseClick(users->roleButton(), Qt::LeftButton);
     QCOMPARE(users->message(), u"Paul is now manager."_s);
-    QCOMPARE(logIn(u"paul"_s, u"7788"_s).role, Role::Manager);
+    QCOMPARE(m_demo->logIn(u"paul"_s, u"7788"_s).role, Role::Manager);
 
     // The owner cannot demote themselves (nor the last owner): the service says so.
     QVERIFY(users->select(u"olga"_s));
@@ -434,7 +400,7 @@ void TestSettingsPage::disableResetPinAndChangeRole()
 
 void TestSettingsPage::keysChangeCheckAndRemove()
 {
-    m_page->setUser(logIn(u"olga"_s, u"1111"_s));
+    m_page->setUser(m_demo->logIn(u"olga"_s, u"1111"_s));
     KeysPanel *keys = m_page->keysPanel();
     QTRY_COMPARE(keys->busy(), 0);
     QCOMPARE(keys->storedLabel(SecretKind::StripeSecretKey)->text(), u"Nothing stored"_s);
@@ -509,7 +475,7 @@ void TestSettingsPage::keysChangeCheckAndRemove()
 
 void TestSettingsPage::registerWebhook()
 {
-    m_page->setUser(logIn(u"olga"_s, u"1111"_s));
+    m_page->setUser(m_demo->logIn(u"olga"_s, u"1111"_s));
     WebhookPanel *webhook = m_page->webhookPanel();
     QTRY_COMPARE(webhook->busy(), 0);
     webhook->listenField()->setText(u"127.0.0.1:8787"_s);
@@ -558,11 +524,11 @@ void TestSettingsPage::screenshots()
         QSKIP("set KASSA_SETTINGS_SHOTS=DIR to save the pictures");
     QDir().mkpath(dir);
     m_page->hide();
-    MainWindow window(context());
+    MainWindow window(m_demo->context());
     SettingsPage::Options options;
     options.secrets = m_secrets.get();
     options.localConfigPath = LocalConfig::defaultPath(m_configDir->path());
-    auto *page = new SettingsPage(context(), options);
+    auto *page = new SettingsPage(m_demo->context(), options);
     window.addPage(Section::Settings, page);
     connect(&window, &MainWindow::userChanged, page, &SettingsPage::setUser);
     window.resize(1280, 760);

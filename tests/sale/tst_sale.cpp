@@ -80,58 +80,42 @@ private:
     QStringList intentsOfOrder(const QString &orderRef, const QString &status = {});
     QString storedStatus(const QString &paymentIntentId);
 
-    std::unique_ptr<kassa::sync::test::SyncFixture> m_fixture;
-    std::unique_ptr<kassa::sync::Outbox> m_outbox;
+    std::unique_ptr<kassa::sync::test::TillFixture> m_fixture;
     std::unique_ptr<SaleService> m_service;
 };
 
 void TestSale::init()
 {
     QFETCH_GLOBAL(QString, backend);
-    m_fixture = std::make_unique<kassa::sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    m_fixture = std::make_unique<kassa::sync::test::TillFixture>();
     kassa::sync::Outbox::Options options;
     options.staleAfterSeconds = 0; // a restarted till takes over its own unanswered rows at once
-    m_outbox = std::make_unique<kassa::sync::Outbox>(*m_fixture->db, *m_fixture->client, options);
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend, options);
 }
 
 void TestSale::cleanup()
 {
     m_service.reset();
-    m_outbox.reset();
     m_fixture.reset();
 }
 
 SaleOptions TestSale::fastOptions()
 {
-    SaleOptions options;
-    options.pollInitialMs = 30;
-    options.pollMaxMs = 150;
+    SaleOptions options = kassa::sync::test::fastSaleOptions();
     options.earlierAttemptWaitMs = 5000;
-    options.unknownRecheckMs = 0; // each test says when to recover
-    options.checkoutSuccessUrl = u"https://shop.example/thanks"_s;
     return options;
 }
 
 SaleService &TestSale::service(const SaleOptions &options)
 {
-    m_service = std::make_unique<SaleService>(*m_fixture->db, *m_fixture->client, *m_outbox, options);
+    m_service =
+        std::make_unique<SaleService>(*m_fixture->db, *m_fixture->client, *m_fixture->outbox, options);
     return *m_service;
 }
 
 kassa::stripe::StripeResponse TestSale::call(const kassa::stripe::StripeRequest &request)
 {
-    std::optional<kassa::stripe::StripeResponse> out;
-    m_fixture->client->send(request, this, [&out](const kassa::stripe::StripeResponse &r) { out = r; });
-    if (!QTest::qWaitFor([&] { return out.has_value(); }, 30'000))
-        return {};
-    return *out;
+    return m_fixture->call(request, 30'000);
 }
 
 bool TestSale::waitFor(Sale &sale, Sale::State state, int timeoutMs)

@@ -2,6 +2,7 @@
 #include "synctestsupport.h"
 
 #include "services/store/migrations.h"
+#include "services/store/storeingest.h"
 #include "services/stripe/stripepager.h"
 
 #include <QEventLoop>
@@ -9,6 +10,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSignalSpy>
+#include <QTest>
 
 using namespace Qt::StringLiterals;
 
@@ -49,6 +51,60 @@ bool SyncFixture::setUp(const QString &backend, QString *message, bool *skip)
 QUrl SyncFixture::simUrl() const
 {
     return simulator->baseUrl();
+}
+
+bool TillFixture::setUp(const QString &backend, QString *message, bool *skip, const Outbox::Options &options)
+{
+    if (!SyncFixture::setUp(backend, message, skip))
+        return false;
+    m_outboxOptions = options;
+    outbox = std::make_unique<Outbox>(*db, *client, m_outboxOptions);
+    return true;
+}
+
+void TillFixture::restartOutbox()
+{
+    outbox.reset();
+    outbox = std::make_unique<Outbox>(*db, *client, m_outboxOptions);
+}
+
+stripe::StripeResponse TillFixture::call(const stripe::StripeRequest &request, int timeoutMs)
+{
+    std::optional<stripe::StripeResponse> answer;
+    client->send(request, client.get(), [&answer](const stripe::StripeResponse &r) { answer = r; });
+    if (!QTest::qWaitFor([&answer] { return answer.has_value(); }, timeoutMs))
+        return {};
+    return *answer;
+}
+
+QString TillFixture::makeCustomer(const stripe::Customers::Params &params, int timeoutMs)
+{
+    const stripe::StripeResponse made = call(stripe::Customers::create(params), timeoutMs);
+    if (!made.ok())
+        return {};
+    if (!store::StoreIngest(*db).upsert(made.json, db->now()).ok())
+        return {};
+    return made.json.value(u"id"_s).toString();
+}
+
+sale::SaleOptions fastSaleOptions()
+{
+    sale::SaleOptions options;
+    options.pollInitialMs = 30;
+    options.pollMaxMs = 150;
+    options.unknownRecheckMs = 0;
+    options.checkoutSuccessUrl = u"https://shop.example/thanks"_s;
+    return options;
+}
+
+customers::SavedMethodService::Options fastSavedMethodOptions()
+{
+    customers::SavedMethodService::Options options;
+    options.testMode = true;
+    options.checkoutSuccessUrl = u"https://shop.example/saved"_s;
+    options.pollInitialMs = 30;
+    options.pollMaxMs = 150;
+    return options;
 }
 
 QList<QJsonObject> listAll(stripe::StripeClient &client, const QString &path, const QStringList &expand)
