@@ -14,7 +14,6 @@
 using namespace Qt::StringLiterals;
 using kassa::sale::Sale;
 using kassa::sale::SaleContext;
-using kassa::sale::SaleOptions;
 using kassa::sale::SaleOrder;
 using kassa::sale::SaleService;
 
@@ -45,7 +44,6 @@ private slots:
 
 private:
     SaleService &restart();
-    static SaleOptions fastOptions();
     kassa::stripe::StripeResponse call(const kassa::stripe::StripeRequest &request);
     bool waitFor(Sale &sale, Sale::State state, int timeoutMs = 20'000);
     QString readerId();
@@ -53,57 +51,35 @@ private:
     QString interrupted(const std::function<bool(Sale &)> &pay, Sale::State state,
                         QString *objectId = nullptr);
 
-    std::unique_ptr<kassa::sync::test::SyncFixture> m_fixture;
-    std::unique_ptr<kassa::sync::Outbox> m_outbox;
+    std::unique_ptr<kassa::sync::test::TillFixture> m_fixture;
     std::unique_ptr<SaleService> m_service;
 };
 
 void TestSaleResume::init()
 {
     QFETCH_GLOBAL(QString, backend);
-    m_fixture = std::make_unique<kassa::sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
-    m_outbox = std::make_unique<kassa::sync::Outbox>(*m_fixture->db, *m_fixture->client);
+    m_fixture = std::make_unique<kassa::sync::test::TillFixture>();
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
     restart();
 }
 
 void TestSaleResume::cleanup()
 {
     m_service.reset();
-    m_outbox.reset();
     m_fixture.reset();
-}
-
-SaleOptions TestSaleResume::fastOptions()
-{
-    SaleOptions options;
-    options.pollInitialMs = 30;
-    options.pollMaxMs = 150;
-    options.unknownRecheckMs = 0;
-    options.checkoutSuccessUrl = u"https://shop.example/thanks"_s;
-    return options;
 }
 
 SaleService &TestSaleResume::restart()
 {
     m_service.reset();
-    m_service = std::make_unique<SaleService>(*m_fixture->db, *m_fixture->client, *m_outbox, fastOptions());
+    m_service = std::make_unique<SaleService>(*m_fixture->db, *m_fixture->client, *m_fixture->outbox,
+                                              kassa::sync::test::fastSaleOptions());
     return *m_service;
 }
 
 kassa::stripe::StripeResponse TestSaleResume::call(const kassa::stripe::StripeRequest &request)
 {
-    std::optional<kassa::stripe::StripeResponse> out;
-    m_fixture->client->send(request, this, [&out](const kassa::stripe::StripeResponse &r) { out = r; });
-    if (!QTest::qWaitFor([&] { return out.has_value(); }, 30'000))
-        return {};
-    return *out;
+    return m_fixture->call(request, 30'000);
 }
 
 bool TestSaleResume::waitFor(Sale &sale, Sale::State state, int timeoutMs)
