@@ -24,7 +24,7 @@ using namespace kassa;
 
 namespace {
 
-stripe::StripeRequest sale(const QString &orderRef, qint64 amount)
+stripe::StripeRequest saleRequest(const QString &orderRef, qint64 amount)
 {
     stripe::PaymentIntents::CreateParams params;
     params.amount = Money(amount, Currency::fromCode(u"usd"_s).value());
@@ -151,7 +151,7 @@ void TestOutboxCrash::killedSalesRecoverExactlyOnce()
     int answered = 0;
     for (int i = InChildren; i < Sales; ++i) {
         const QString ref = u"KILL-%1"_s.arg(i);
-        outbox.submit(QString::fromLatin1(sync::Outbox::OpCreatePayment), sale(ref, 1000 + i), ref,
+        outbox.submit(QString::fromLatin1(sync::Outbox::OpCreatePayment), saleRequest(ref, 1000 + i), ref,
                       [&answered](const sync::OutboxResult &) { ++answered; });
     }
     QTRY_COMPARE_WITH_TIMEOUT(answered, Sales - InChildren, 60'000);
@@ -169,7 +169,7 @@ void TestOutboxCrash::killedSalesRecoverExactlyOnce()
         if (!attempts.value().isEmpty())
             continue;
         ++retried;
-        outbox.submit(QString::fromLatin1(sync::Outbox::OpCreatePayment), sale(ref, 1000 + i), ref,
+        outbox.submit(QString::fromLatin1(sync::Outbox::OpCreatePayment), saleRequest(ref, 1000 + i), ref,
                       [&retriedAnswered](const sync::OutboxResult &) { ++retriedAnswered; });
     }
     QTRY_COMPARE_WITH_TIMEOUT(retriedAnswered, retried, 60'000);

@@ -108,7 +108,7 @@ struct RaceVersion
     store::ObjectVersion version;
 };
 
-stripe::StripeRequest sale(const QString &orderRef, qint64 amount, const QString &key)
+stripe::StripeRequest saleRequest(const QString &orderRef, qint64 amount, const QString &key)
 {
     stripe::PaymentIntents::CreateParams params;
     params.amount = Money(amount, Currency::fromCode(u"usd"_s).value());
@@ -285,7 +285,7 @@ void TestPgTwoProcess::writtenByOneReadByTheOther()
     const QList<QJsonObject> refundsA{
         refund({.id = u"re_A1"_s, .paymentIntent = u"pi_A1"_s, .amount = 500}),
         refund({.id = u"re_A2"_s, .paymentIntent = u"pi_A1"_s, .amount = 250, .status = u"pending"_s})};
-    const stripe::StripeRequest requestA = sale(u"ORD-A-4"_s, 4200, u"key-A-4"_s);
+    const stripe::StripeRequest requestA = saleRequest(u"ORD-A-4"_s, 4200, u"key-A-4"_s);
     const QJsonObject outboxA{{u"op"_s, QString::fromLatin1(sync::Outbox::OpCreatePayment)},
                               {u"method"_s, u"POST"_s},
                               {u"path"_s, requestA.path},
@@ -311,7 +311,7 @@ void TestPgTwoProcess::writtenByOneReadByTheOther()
                                                       .orderRef = u"ORD-A-2"_s,
                                                       .till = u"till-a"_s})};
     const QList<QJsonObject> refundsB{refund({.id = u"re_B1"_s, .paymentIntent = u"pi_B1"_s, .amount = 300})};
-    const stripe::StripeRequest requestB = sale(u"ORD-B-2"_s, 800, u"key-B-2"_s);
+    const stripe::StripeRequest requestB = saleRequest(u"ORD-B-2"_s, 800, u"key-B-2"_s);
     const QJsonObject outboxB{{u"op"_s, QString::fromLatin1(sync::Outbox::OpCreatePayment)},
                               {u"method"_s, u"POST"_s},
                               {u"path"_s, requestB.path},
@@ -634,7 +634,7 @@ QList<QString> TestPgTwoProcess::writePendingSales(int count, const QString &pre
     for (int i = 0; i < count; ++i) {
         const QString ref = u"%1-%2"_s.arg(prefix).arg(i);
         const QString key = stripe::StripeClient::newIdempotencyKey();
-        const stripe::StripeRequest request = sale(ref, 1000 + i, key);
+        const stripe::StripeRequest request = saleRequest(ref, 1000 + i, key);
         store::OutboxEntry row;
         row.op = QString::fromLatin1(sync::Outbox::OpCreatePayment);
         row.method = stripe::StripeRequest::methodName(request.method);
