@@ -149,6 +149,13 @@ StoreError Database::configurePostgres()
     if (const StoreError error = execDirect(u"SET lock_timeout = %1"_s.arg(m_config.busyTimeoutMs));
         error.isError())
         return error;
+    // Statements are prepared once and run with very different values: a status that is 86 % of the
+    // payments or 1 %, a common word or a rare one. After five runs PostgreSQL may switch a prepared
+    // statement to one generic plan for all values, which walks the wrong index for some of them (a
+    // sort by amount over a week of one status: 134 ms at p95 instead of 12 ms at 1,000,000 payments).
+    // Planning with the values each time costs well under a millisecond here.
+    if (const StoreError error = execDirect(u"SET plan_cache_mode = force_custom_plan"_s); error.isError())
+        return error;
     // NOTICEs ("relation already exists, skipping") would go to stderr through libpq.
     return execDirect(u"SET client_min_messages = warning"_s);
 }
