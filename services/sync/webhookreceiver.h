@@ -1,7 +1,5 @@
 #pragma once
 
-#include "net/httpserver.h"
-
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -11,6 +9,8 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
+#include <vector>
 
 namespace kassa::sync {
 
@@ -20,6 +20,11 @@ namespace kassa::sync {
 // 400 for a bad signature or body, 413 above 1 MiB (from Content-Length, before the body is read),
 // 405 for other methods, 404 for other paths, 408 for a request not completed in time, 429 above the
 // per-client rate. Listens on loopback unless told otherwise.
+//
+// The sockets live on a thread of their own (one epoll loop, edge-triggered): it reads, parses, verifies
+// the signature and parses the event there, and hands the verified deliveries to this object's thread in
+// groups, where the sink stores them; the answers go back to the loop, which writes them. The sink, the
+// signals and the background work all run on the thread that owns the receiver, as before.
 class WebhookReceiver : public QObject
 {
     Q_OBJECT
@@ -36,9 +41,9 @@ public:
     };
     // Group commit: stores every event of `deliveries` durably in one go (one transaction, one commit)
     // and gives, for each in the same order, a null string when it is stored (or was already) or why it
-    // is not. The receiver collects what arrived in one pass of the event loop (at most
-    // Options::maxBatch) and answers each delivery only after this returned, so every 2xx still follows
-    // a durable write, and one commit serves all the deliveries that were waiting for it.
+    // is not. The receiver collects what its socket thread verified while the previous
+    // call ran (at most Options::maxBatch) and answers each delivery only after this returned, so every 2xx
+    // still follows a durable write, and one commit serves all the deliveries that were waiting for it.
     using BatchSink = std::function<QList<QString>(const QList<Delivery> &deliveries)>;
 
     struct Options
@@ -76,7 +81,7 @@ public:
     void setBackgroundWork(BackgroundStep step);
 
     // Every secret that may have signed a delivery (two while a secret is being rolled).
-    void setSecrets(const QList<QByteArray> &secrets) { m_secrets = secrets; }
+    void setSecrets(const QList<QByteArray> &secrets);
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     // Stores what is still waiting for a group commit, then closes every connection.
     void close();
@@ -90,27 +95,16 @@ signals:
     void deliveryRejected(int httpStatus, const QString &reason);
 
 private:
-    struct Pending
-    {
-        Delivery delivery;
-        QString id;
-        QString type;
-        net::HttpResponder responder;
-    };
+    class Loop;
+    struct Inbound;
 
-    void setUpServer();
-    void handle(net::HttpRequest &&request, const net::HttpResponder &responder);
-    void reject(const net::HttpResponder &responder, int status, const QString &reason);
-    void stored(const QString &id, const QString &type, const net::HttpResponder &responder);
-    void notStored(const QString &id, const QString &error, const net::HttpResponder &responder);
-    void flush();
+    void takeInbound();
+    void store(std::vector<Inbound> &items);
     void deliveryDone();
     void backgroundStep();
 
     Sink m_sink;
     BatchSink m_batchSink;
-    QList<Pending> m_pending;
-    QTimer m_flushTimer;
     BackgroundStep m_backgroundStep;
     QTimer m_backgroundTimer;
     QElapsedTimer m_clock;
@@ -118,7 +112,8 @@ private:
     qint64 m_lastDeliveryMs = -1;
     Options m_options;
     QList<QByteArray> m_secrets;
-    net::HttpServer *m_server;
+    std::unique_ptr<Loop> m_loop;
+    QString m_errorString;
     Stats m_stats;
 };
 
