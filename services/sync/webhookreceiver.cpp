@@ -188,6 +188,17 @@ public:
         const std::lock_guard lock(m_outboundMutex);
         m_outbound.push_back(std::move(answer));
     }
+    // Receiver's thread: handled requests go back to be freed where they were allocated. A body or an
+    // event freed on another thread goes to the allocator arena of the loop under its lock, which the
+    // loop holds while it allocates the next ones.
+    void retire(std::vector<Inbound> &&items)
+    {
+        const std::lock_guard lock(m_outboundMutex);
+        if (m_retired.empty())
+            m_retired.swap(items);
+        else
+            std::move(items.begin(), items.end(), std::back_inserter(m_retired));
+    }
     void wake()
     {
         const quint64 one = 1;
@@ -278,6 +289,7 @@ private:
 
     std::mutex m_outboundMutex;
     std::vector<Outbound> m_outbound;
+    std::vector<Inbound> m_retired;
 
     std::unordered_map<quint64, std::unique_ptr<Connection>> m_connections;
     quint64 m_nextId = 2;
@@ -753,11 +765,13 @@ void WebhookReceiver::Loop::handOver()
 void WebhookReceiver::Loop::sendAnswers()
 {
     std::vector<Outbound> answers;
+    std::vector<Inbound> retired;
     {
         const std::lock_guard lock(m_outboundMutex);
-        if (m_outbound.empty())
+        if (m_outbound.empty() && m_retired.empty())
             return;
         answers.swap(m_outbound);
+        retired.swap(m_retired);
     }
     for (Outbound &answer : answers) {
         const auto it = m_connections.find(answer.connection);
@@ -999,8 +1013,10 @@ void WebhookReceiver::takeInbound()
     if (items.empty())
         return;
     store(items);
-    if (m_loop) // a slot of eventStored may have closed the receiver
+    if (m_loop) { // a slot of eventStored may have closed the receiver
+        m_loop->retire(std::move(items));
         m_loop->wake();
+    }
 }
 
 void WebhookReceiver::store(std::vector<Inbound> &items)
@@ -1048,7 +1064,7 @@ void WebhookReceiver::store(std::vector<Inbound> &items)
             continue;
         }
         if (m_batchSink) {
-            deliveries.append(std::move(item.delivery));
+            deliveries.append(item.delivery); // shared, freed with `item` on the loop's thread
             waiting.push_back(&item);
             if (deliveries.size() >= m_options.maxBatch)
                 commit();
