@@ -4,8 +4,8 @@
 //   bench_webhook [--connections 8] [--duration 10] [--warmup 1] [--rounds 2] [--quick]
 //                 [--kassa-cli PATH] [--node PATH] [--node-script PATH]
 //
-// Kassa's side is the product as it runs: the `kassa-cli webhook serve` process (WebhookReceiver on
-// net::HttpServer, WebhookSignature, and the sink that writes each verified event into the SQLite store's
+// Kassa's side is the product as it runs: the `kassa-cli webhook serve` process (WebhookReceiver with its
+// socket thread, WebhookSignature, and the sink that writes each verified event into the SQLite store's
 // inbox, the deliveries that arrive together in one transaction, before their 200s; the events are applied
 // from the inbox between deliveries), with a store in a temporary folder and `--rate-limit 0` (the
 // per-address limit would otherwise refuse a loopback client above 100 events/s). After each of its turns
