@@ -15,9 +15,10 @@
 //   bench_console [--store FILE --payments N --refunds M] [--runs 10] [--reps 20] [--quick]
 //
 // Without --store, a fresh SQLite store is filled with --payments payments (the shop of storebench.h);
-// --store takes a file that bench_store --keep filled with the same sizes (it is migrated to this build's
-// schema in place and gets a bench owner: use a copy). The window is the console's MainWindow with its
-// TransactionsPage over the store, without a Stripe key (start-up does not wait for the network).
+// --store takes a file that bench_store --keep filled with the same sizes, renamed DIR/kassa.sqlite (it is
+// migrated to this build's schema in place and gets a bench owner: use a copy). The console is ConsoleApp
+// as `kassa --data-dir DIR` starts it, every page built, with a test key in a keychain held in memory and
+// kassa-stripe-sim (started beside this program) as Stripe.
 // QT_QPA_PLATFORM decides where it draws (offscreen when unset and there is no DISPLAY).
 //
 // Every figure is printed as a human line and a JSON line {"bench": "console", ...}. Exits non-zero only
@@ -26,15 +27,18 @@
 
 #include "app/gui/models/transactionsmodel.h"
 #include "app/gui/pages/transactionspage.h"
+#include "app/gui/shell/consoleapp.h"
 #include "app/gui/shell/loginscreen.h"
 #include "app/gui/shell/mainwindow.h"
 #include "services/security/auditlog.h"
+#include "services/security/memorysecretstore.h"
 #include "services/security/userservice.h"
 #include "services/store/migrations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QProcess>
 #include <QRandomGenerator>
@@ -54,6 +58,7 @@ namespace {
 constexpr double StartGoalMs = 500;
 constexpr double KeystrokeGoalMs = 100;
 const QString BenchOwner = u"bench"_s;
+const QString BenchKey = u"sk_test_benchconsole0123456789"_s;
 
 qint64 monotonicNs()
 {
@@ -142,7 +147,8 @@ QList<Search> searches(const Shop &shop, int reps)
 
 // --child: one start of the console, then (on the first run only) the keystroke searches. Prints
 // "shown <ns>", "transactions <ms>", "search <kind> <ms> <rows>" and "rss <MiB>" lines for the parent.
-int runChild(const QString &path, const Shop &shop, qint64 parentStartNs, int searchReps)
+int runChild(const QString &path, const QUrl &apiBase, qint64 ownerId, const Shop &shop, qint64 parentStartNs,
+             int searchReps)
 {
     int argc = 1;
     char name[] = "bench_console";
@@ -150,49 +156,43 @@ int runChild(const QString &path, const Shop &shop, qint64 parentStartNs, int se
     QApplication app(argc, argv);
     QTextStream lines(stdout);
 
-    // What ConsoleApp does before its window: open, bring the schema up to date, read the users.
-    const store::DatabaseConfig config = storeConfig(path);
-    store::StoreResult<std::unique_ptr<store::Database>> opened = store::Database::open(config);
-    if (!opened.ok()) {
-        err() << "child: cannot open " << path << ": " << opened.error().toString() << Qt::endl;
+    // The console as `kassa --data-dir DIR` starts it: ConsoleApp opens and migrates the store, reads the
+    // users and the key (from a keychain in memory, so that no Secret Service is timed), builds every
+    // page and shows the window; Stripe is a simulator the parent runs.
+    security::MemorySecretStore keychain;
+    keychain.write({gui::ConsoleOptions().profile, security::SecretKind::StripeSecretKey}, BenchKey, &app,
+                   [](const security::SecretError &) {});
+    gui::ConsoleOptions options;
+    options.dataDir = QFileInfo(path).absolutePath();
+    gui::ConsoleApp console(options);
+    console.setKeychain(&keychain);
+    console.setApiBase(apiBase);
+    int exitCode = -1;
+    QObject::connect(&console, &gui::ConsoleApp::exitRequested, [&exitCode](int code) { exitCode = code; });
+    console.start();
+    if (!spinUntil([&] {
+            return exitCode >= 0 || (console.window() && console.window()->windowHandle() &&
+                                     console.window()->windowHandle()->isExposed());
+        }) ||
+        exitCode >= 0) {
+        err() << "child: the console did not open its window" << Qt::endl;
         return 1;
     }
-    std::unique_ptr<store::Database> db = std::move(opened).value();
-    if (const store::StoreError migrated = store::Migrations::migrate(*db); migrated.isError()) {
-        err() << "child: migrate: " << migrated.toString() << Qt::endl;
-        return 1;
-    }
-    security::AuditLog audit(*db, u"bench"_s);
-    security::UserService users(*db, audit);
-    const security::SecurityResult<QList<security::User>> all = users.list();
-    if (!all.ok() || all.value().isEmpty()) {
-        err() << "child: no users" << Qt::endl;
-        return 1;
-    }
-    security::ActingUser owner;
-    for (const security::User &user : all.value()) {
-        if (user.name == BenchOwner)
-            owner = {user.id, user.name, user.role, u"bench"_s};
-    }
-
-    gui::ConsoleContext context;
-    context.db = db.get();
-    context.databaseConfig = config;
-    context.till = u"bench"_s;
-    gui::MainWindow window(context);
-    auto *page = new gui::TransactionsPage(*db);
-    window.addPage(gui::Section::Transactions, page);
-    window.resize(1280, 760);
-    window.show();
-    if (!spinUntil([&] { return window.windowHandle() && window.windowHandle()->isExposed(); })) {
-        err() << "child: the window was never exposed" << Qt::endl;
-        return 1;
-    }
+    gui::MainWindow &window = *console.window();
     // Whatever the expose has painted already, the window is on screen once a full paint has run.
     window.repaint();
     lines << "shown " << (monotonicNs() - parentStartNs) << Qt::endl;
 
-    // The log-in itself hashes a PIN (a deliberate quarter of a second); what follows it is timed.
+    // The log-in itself hashes a PIN (a deliberate quarter of a second): the bench owner is taken as logged
+    // in.
+    const security::ActingUser owner{ownerId, BenchOwner, Role::Owner, u"bench"_s};
+    auto *page = qobject_cast<gui::TransactionsPage *>(window.page(gui::Section::Transactions));
+    if (!owner.isValid() || !page) {
+        err() << "child: no owner or no Transactions page" << Qt::endl;
+        return 1;
+    }
+
+    // What follows the log-in is timed.
     PaintCounter viewPaints(page->table()->viewport());
     const qint64 loginNs = monotonicNs();
     emit window.loginScreen()->loggedIn(owner);
@@ -233,40 +233,41 @@ int runChild(const QString &path, const Shop &shop, qint64 parentStartNs, int se
 }
 
 // Gives the store the owner the child logs in as (the child does not hash a PIN).
-bool ensureOwner(const QString &path, QString *error)
+// Gives the store the owner the child acts as (the child does not hash a PIN); its id, 0 on failure.
+qint64 ensureOwner(const QString &path, QString *error)
 {
     store::StoreResult<std::unique_ptr<store::Database>> opened = store::Database::open(storeConfig(path));
     if (!opened.ok()) {
         *error = opened.error().toString();
-        return false;
+        return 0;
     }
     std::unique_ptr<store::Database> db = std::move(opened).value();
     if (const store::StoreError migrated = store::Migrations::migrate(*db); migrated.isError()) {
         *error = migrated.toString();
-        return false;
+        return 0;
     }
     security::AuditLog audit(*db, u"bench"_s);
     security::UserService users(*db, audit, security::PinHasher::insecureForTests(1000));
     const security::SecurityResult<QList<security::User>> all = users.list();
     if (!all.ok()) {
         *error = all.error().message;
-        return false;
+        return 0;
     }
     for (const security::User &user : all.value()) {
         if (user.name == BenchOwner)
-            return true;
+            return user.id;
     }
     if (!all.value().isEmpty()) {
         *error = u"the store has users but no %1 owner"_s.arg(BenchOwner);
-        return false;
+        return 0;
     }
     const security::SecurityResult<security::User> added =
         users.addUser({}, {BenchOwner, u"Bench Owner"_s, Role::Owner}, u"bench-owner-passphrase"_s);
     if (!added.ok()) {
         *error = added.error().message;
-        return false;
+        return 0;
     }
-    return true;
+    return added.value().id;
 }
 
 struct ChildFigures
@@ -337,7 +338,9 @@ int main(int argc, char **argv)
     if (const QByteArray childStart = argument("--child-start"); !childStart.isEmpty()) {
         const Shop shop(argument("--payments").toLongLong(), argument("--refunds").toLongLong(),
                         DefaultShopEnd);
-        return runChild(QString::fromLocal8Bit(argument("--store")), shop, childStart.toLongLong(),
+        return runChild(QString::fromLocal8Bit(argument("--store")),
+                        QUrl(QString::fromLatin1(argument("--api-base"))),
+                        argument("--owner-id").toLongLong(), shop, childStart.toLongLong(),
                         argument("--child-searches").toInt());
     }
 
@@ -370,15 +373,34 @@ int main(int argc, char **argv)
     if (path.isEmpty()) {
         path = temp.filePath(u"kassa.sqlite"_s);
         out() << "== filling " << payments << " payments into " << path << " ==" << Qt::endl;
-        QString error;
-        std::unique_ptr<BenchStore> store = BenchStore::sqlite(path, &error);
-        if (!store || !fillShop(*store, Shop(payments, refunds, DefaultShopEnd), &error)) {
-            err() << "fill: " << error << Qt::endl;
+        QString fillError;
+        std::unique_ptr<BenchStore> store = BenchStore::sqlite(path, &fillError);
+        if (!store || !fillShop(*store, Shop(payments, refunds, DefaultShopEnd), &fillError)) {
+            err() << "fill: " << fillError << Qt::endl;
             return 1;
         }
     }
-    if (QString error; !ensureOwner(path, &error)) {
+    if (QFileInfo(path).fileName() != u"kassa.sqlite"_s) {
+        err() << "--store: the console opens DIR/kassa.sqlite; name the file so" << Qt::endl;
+        return 2;
+    }
+    QString error;
+    const qint64 ownerId = ensureOwner(path, &error);
+    if (ownerId <= 0) {
         err() << path << ": " << error << Qt::endl;
+        return 1;
+    }
+    // Stripe for the console: the simulator, in a process of its own (the parent blocks while a child runs).
+    QProcess simulator;
+    simulator.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    simulator.start(QDir(QCoreApplication::applicationDirPath()).filePath(u"kassa-stripe-sim"_s),
+                    {u"--listen"_s, u"127.0.0.1:0"_s});
+    QString apiBase;
+    if (simulator.waitForStarted(10'000) && simulator.waitForReadyRead(10'000))
+        apiBase = QString::fromUtf8(simulator.readLine()).trimmed().section(u' ', -1);
+    if (!apiBase.startsWith(u"http://"_s)) {
+        err() << "cannot start kassa-stripe-sim beside bench_console: " << simulator.errorString()
+              << Qt::endl;
         return 1;
     }
 
@@ -386,7 +408,9 @@ int main(int argc, char **argv)
           << " starts ==" << Qt::endl;
     const QStringList childArgs{u"--store"_s,    path,
                                 u"--payments"_s, QString::number(payments),
-                                u"--refunds"_s,  QString::number(refunds)};
+                                u"--refunds"_s,  QString::number(refunds),
+                                u"--api-base"_s, apiBase,
+                                u"--owner-id"_s, QString::number(ownerId)};
     std::vector<double> shown;
     std::vector<double> transactions;
     ChildFigures searched;
@@ -414,5 +438,7 @@ int main(int argc, char **argv)
     }
     reportPercentiles(u"keystroke to table, all searches"_s, allSearches, KeystrokeGoalMs);
     report(u"console"_s, u"peak RSS of the console"_s, rss, u"MiB"_s);
+    simulator.kill();
+    simulator.waitForFinished(5'000);
     return 0;
 }

@@ -257,33 +257,38 @@ void CliSession::submit(const QString &op, const stripe::StripeRequest &request,
     auto *outbox = new sync::Outbox(*db, *m_client, this);
     outbox->submit(op, request, orderRef, [this, op, onSuccess](const sync::OutboxResult &result) {
         auditOutboxResult(*this, op, result);
-        switch (result.outcome) {
-        case sync::OutboxResult::Outcome::Done:
-            onSuccess(result.response.json);
-            return;
-        case sync::OutboxResult::Outcome::Earlier:
-            m_err << "kassa-cli: order " << result.entry.orderRef
-                  << " already has an attempt, not charged again: " << describeOutboxEntry(result.entry)
-                  << '\n';
-            if (!result.entry.responseBody.isEmpty())
-                print(QJsonDocument::fromJson(result.entry.responseBody).object());
-            finish(ExitOk);
-            return;
-        case sync::OutboxResult::Outcome::Failed:
-            printError(result.response.error);
-            finish(exitCodeFor(result.response.error.kind));
-            return;
-        case sync::OutboxResult::Outcome::Unknown:
-            m_err << "kassa-cli: outcome unknown (" << result.error
-                  << "); the call stays in the outbox: run kassa-cli recover\n";
-            finish(result.response.error.isError() ? exitCodeFor(result.response.error.kind) : ExitFailure);
-            return;
-        case sync::OutboxResult::Outcome::StoreError:
-            m_err << "kassa-cli: store: " << result.error << '\n';
-            finish(ExitFailure);
-            return;
-        }
+        finishOutboxResult(result, onSuccess);
     });
+}
+
+void CliSession::finishOutboxResult(const sync::OutboxResult &result,
+                                    const std::function<void(const QJsonObject &)> &onSuccess)
+{
+    switch (result.outcome) {
+    case sync::OutboxResult::Outcome::Done:
+        onSuccess(result.response.json);
+        return;
+    case sync::OutboxResult::Outcome::Earlier:
+        m_err << "kassa-cli: order " << result.entry.orderRef
+              << " already has an attempt, not charged again: " << describeOutboxEntry(result.entry) << '\n';
+        if (!result.entry.responseBody.isEmpty())
+            print(QJsonDocument::fromJson(result.entry.responseBody).object());
+        finish(ExitOk);
+        return;
+    case sync::OutboxResult::Outcome::Failed:
+        printError(result.response.error);
+        finish(exitCodeFor(result.response.error.kind));
+        return;
+    case sync::OutboxResult::Outcome::Unknown:
+        m_err << "kassa-cli: outcome unknown (" << result.error
+              << "); the call stays in the outbox: run kassa-cli recover\n";
+        finish(result.response.error.isError() ? exitCodeFor(result.response.error.kind) : ExitFailure);
+        return;
+    case sync::OutboxResult::Outcome::StoreError:
+        m_err << "kassa-cli: store: " << result.error << '\n';
+        finish(ExitFailure);
+        return;
+    }
 }
 
 QString CliSession::describeOutboxEntry(const store::OutboxEntry &entry)

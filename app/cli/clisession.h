@@ -24,6 +24,9 @@ struct OutboxEntry;
 namespace kassa::security {
 class SecretStore;
 }
+namespace kassa::sync {
+struct OutboxResult;
+}
 
 namespace kassa::cli {
 
@@ -60,6 +63,10 @@ public:
     // decline, an unknown outcome that `recover` settles) and finishes.
     void submit(const QString &op, const stripe::StripeRequest &request, const QString &orderRef,
                 const std::function<void(const QJsonObject &)> &onSuccess);
+    // What submit() does with the outbox's answer (the audit aside): onSuccess with the object when
+    // done, else prints what happened and finishes. For services that send through an outbox themselves.
+    void finishOutboxResult(const sync::OutboxResult &result,
+                            const std::function<void(const QJsonObject &)> &onSuccess);
     // Every item of a list or search, up to maxItems (0: all), printed; then finishes.
     void listAll(const stripe::StripeRequest &firstPage, int maxItems);
     // One object: a JSON line with --json, else one human line.

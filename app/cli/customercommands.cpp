@@ -3,6 +3,8 @@
 #include "app/cli/cliargs.h"
 #include "app/cli/cliexit.h"
 #include "app/cli/clisession.h"
+#include "services/customers/savedmethodservice.h"
+#include "services/security/auditlog.h"
 #include "services/stripe/resources/customers.h"
 #include "services/stripe/resources/paymentmethods.h"
 #include "services/sync/outbox.h"
@@ -57,6 +59,26 @@ void customers(CliSession &s, const QStringList &arguments)
             "customers show CUSTOMER"_s);
 }
 
+// The saved-methods service over the session's store and client, owned by the session; null (after
+// printing why and finishing) when the store cannot be opened.
+customers::SavedMethodService *savedMethods(CliSession &s)
+{
+    store::Database *db = s.store();
+    if (!db)
+        return nullptr;
+    const std::optional<bool> hasUsers = s.storeHasUsers();
+    if (!hasUsers)
+        return nullptr;
+    customers::SavedMethodService::Options options;
+    options.testMode = !s.client().isLiveMode();
+    options.singleOperator = !*hasUsers;
+    auto *outbox = new sync::Outbox(*db, s.client(), &s);
+    auto *audit = new security::AuditLog(*db, CliSession::tillId());
+    auto *service = new customers::SavedMethodService(*db, s.client(), *outbox, *audit, options, outbox);
+    QObject::connect(service, &QObject::destroyed, [audit] { delete audit; });
+    return service;
+}
+
 void methods(CliSession &s, const QStringList &arguments)
 {
     const QString sub = arguments.value(0);
@@ -67,20 +89,34 @@ void methods(CliSession &s, const QStringList &arguments)
     const QString key = args.value(u"idempotency-key"_s);
     if (sub == u"list"_s && p.size() == 1)
         return s.listAll(PaymentMethods::list(p.at(0), args.value(u"type"_s)), 0);
-    // Changes to saved cards go through the outbox, like payments.
-    const auto submit = [&s](const char *op, const StripeRequest &request) {
-        s.submit(QString::fromLatin1(op), request, {}, [&s](const QJsonObject &object) {
-            s.print(object);
-            s.finish(ExitOk);
-        });
-    };
-    if (sub == u"attach"_s && p.size() == 2)
-        return submit(sync::Outbox::OpAttachPaymentMethod, PaymentMethods::attach(p.at(1), p.at(0), key));
-    if (sub == u"detach"_s && p.size() == 1)
-        return submit(sync::Outbox::OpDetachPaymentMethod, PaymentMethods::detach(p.at(0), key));
-    if (sub == u"default"_s && p.size() == 2)
-        return submit(sync::Outbox::OpSetDefaultPaymentMethod,
-                      Customers::setDefaultPaymentMethod(p.at(0), p.at(1), key));
+    const bool attach = sub == u"attach"_s && p.size() == 2;
+    const bool detach = sub == u"detach"_s && p.size() == 1;
+    const bool setDefault = sub == u"default"_s && p.size() == 2;
+    if (attach || detach || setDefault) {
+        // The console's service: the permission check, the outbox and the audit log in one place.
+        customers::SavedMethodService *service = savedMethods(s);
+        if (!service)
+            return;
+        const auto done = [&s](const customers::SavedMethodOutcome &outcome) {
+            if (!outcome.sent) {
+                s.err() << "kassa-cli: " << outcome.message << '\n';
+                return s.finish(ExitUsage);
+            }
+            s.finishOutboxResult(outcome.result, [&s](const QJsonObject &object) {
+                s.print(object);
+                s.finish(ExitOk);
+            });
+        };
+        if (const QString refused = service->refusal(s.actingUser()); !refused.isEmpty()) {
+            s.err() << "kassa-cli: " << refused << '\n';
+            return s.finish(ExitPermission);
+        }
+        if (attach)
+            return service->attach(s.actingUser(), p.at(0), p.at(1), done, key);
+        if (detach)
+            return service->detach(s.actingUser(), p.at(0), done, key);
+        return service->setDefault(s.actingUser(), p.at(0), p.at(1), done, key);
+    }
     s.usage(u"usage: methods list CUSTOMER | methods attach CUSTOMER PM | methods detach PM | "
             "methods default CUSTOMER PM"_s);
 }

@@ -3,8 +3,8 @@
 #include "app/cli/cliargs.h"
 #include "app/cli/cliexit.h"
 #include "app/cli/clisession.h"
+#include "services/security/keyservice.h"
 #include "services/security/stripekey.h"
-#include "services/security/stripekeycheck.h"
 #include "services/store/databaseconfig.h"
 
 #include <QFile>
@@ -122,29 +122,21 @@ bool acceptsFormat(CliSession &s, SecretKind kind, const QString &text, StripeKe
     return true;
 }
 
-void storeSecret(CliSession &s, SecretKind kind, const QString &value, const StripeKey &key,
-                 const QString &checked)
+// The shared keeper of keys (the console's Settings page uses the same): kassa-cli has checked the
+// permission itself (permit(), or single-operator mode), and audits through its session.
+security::KeyService keyService(CliSession &s)
 {
-    s.secrets().write(idFor(s, kind), value, &s, [&s, kind, key, checked](const SecretError &error) {
-        if (error.isError()) {
-            printKeychainError(s, error, kind);
-            return s.finish(ExitFailure);
-        }
-        printSecret(s, kind, key, QString(u"stored in the "_s + s.secrets().backendName() + checked));
-        // What changed, never the secret itself.
-        QJsonObject details{{u"kind"_s, security::secretKindLabel(kind)}, {u"profile"_s, s.profile()}};
-        if (key.isValid())
-            details.insert(u"mode"_s, StripeKey::modeName(key.mode()));
-        s.audit(u"keys.set"_s, {}, details);
-        s.finish(ExitOk);
-    });
+    return security::KeyService(
+        s.secrets(), &s.client(), s.profile(), security::KeyService::Gate::CallerChecked,
+        [&s](const security::ActingUser &, const QString &action, const QStringList &objectIds,
+             const QJsonObject &details) { s.audit(action, objectIds, details); });
 }
 
 // Stripe's answer to a key it refused, and the exit code that goes with it.
-void reportRefusal(CliSession &s, const security::StripeKeyCheck::Result &result)
+void reportRefusal(CliSession &s, const stripe::StripeError &error)
 {
-    s.printError(result.error);
-    s.finish(exitCodeFor(result.error.kind));
+    s.printError(error);
+    s.finish(exitCodeFor(error.kind));
 }
 
 // The flag of `keys set` that names `kind`, with its leading space ("" for the secret key).
@@ -172,15 +164,22 @@ void setKey(CliSession &s, const CliArgs &args)
     StripeKey key;
     if (!acceptsFormat(s, *kind, text, &key))
         return;
-    if (*kind != SecretKind::StripeSecretKey)
-        return storeSecret(s, *kind, text, key, QString());
+    const SecretKind k = *kind;
     // A key Stripe refuses is not stored: the mistake shows now, not at the first sale.
-    security::StripeKeyCheck::run(s.client(), key, &s, [&s](const security::StripeKeyCheck::Result &result) {
-        if (!result.accepted)
-            return reportRefusal(s, result);
-        storeSecret(s, SecretKind::StripeSecretKey, result.key.value(), result.key,
-                    result.balanceReadable ? u", accepted by Stripe"_s
-                                           : u", accepted by Stripe (it may not read the balance)"_s);
+    keyService(s).set({}, k, text, &s, [&s, k](const security::KeyService::Outcome &outcome) {
+        using Status = security::KeyService::Outcome::Status;
+        if (outcome.status == Status::Rejected)
+            return reportRefusal(s, outcome.stripeError);
+        if (outcome.status == Status::Keychain) {
+            printKeychainError(s, outcome.secretError, k);
+            return s.finish(ExitFailure);
+        }
+        if (!outcome.ok()) {
+            s.err() << "kassa-cli: " << outcome.message << '\n';
+            return s.finish(ExitFailure);
+        }
+        printSecret(s, k, outcome.key, outcome.message);
+        s.finish(ExitOk);
     });
 }
 
@@ -190,43 +189,29 @@ void checkKey(CliSession &s, const CliArgs &args)
     if (!kind)
         return;
     const SecretKind k = *kind;
-    KeyCommands::readSecret(
-        s, k,
-        [&s, k](const QString &value) {
-            if (k == SecretKind::DatabasePassword) {
-                printSecret(s, k, StripeKey(), u"stored"_s);
-                return s.finish(ExitOk);
-            }
-            const StripeKey key = StripeKey::parse(value);
-            if (!key.isValid()) {
-                s.err() << "kassa-cli: the stored " << security::secretKindLabel(k)
-                        << " is malformed: " << key.error() << "; store it again with keys set\n";
-                return s.finish(ExitFailure);
-            }
-            if (k != SecretKind::StripeSecretKey) {
-                printSecret(s, k, key, u"stored"_s);
-                return s.finish(ExitOk);
-            }
-            security::StripeKeyCheck::run(
-                s.client(), key, &s, [&s, k](const security::StripeKeyCheck::Result &result) {
-                    if (!result.accepted) {
-                        s.err() << "kassa-cli: Stripe refuses the stored key " << result.key.masked() << '\n';
-                        return reportRefusal(s, result);
-                    }
-                    printSecret(s, k, result.key,
-                                result.balanceReadable
-                                    ? u"accepted by Stripe"_s
-                                    : u"accepted by Stripe (it may not read the balance)"_s);
-                    s.finish(ExitOk);
-                });
-        },
-        [&s, k](const SecretError &error) {
-            printKeychainError(s, error, k);
-            if (error.kind == SecretError::Kind::NotFound)
-                s.err() << "Store one with: kassa-cli --profile " << s.profile() << " keys set" << flagFor(k)
-                        << " < FILE (the secret on its first line)\n";
-            s.finish(k == SecretKind::StripeSecretKey ? ExitAuthentication : ExitFailure);
-        });
+    keyService(s).check({}, k, true, &s, [&s, k](const security::KeyService::Outcome &outcome) {
+        using Status = security::KeyService::Outcome::Status;
+        switch (outcome.status) {
+        case Status::Done:
+            printSecret(s, k, outcome.key, outcome.message);
+            return s.finish(ExitOk);
+        case Status::Invalid:
+            s.err() << "kassa-cli: " << outcome.message << " with keys set\n";
+            return s.finish(ExitFailure);
+        case Status::Rejected:
+            s.err() << "kassa-cli: Stripe refuses the stored key " << outcome.key.masked() << '\n';
+            return reportRefusal(s, outcome.stripeError);
+        case Status::NotFound:
+        case Status::Keychain:
+        case Status::Refused:
+            break;
+        }
+        printKeychainError(s, outcome.secretError, k);
+        if (outcome.status == Status::NotFound)
+            s.err() << "Store one with: kassa-cli --profile " << s.profile() << " keys set" << flagFor(k)
+                    << " < FILE (the secret on its first line)\n";
+        s.finish(k == SecretKind::StripeSecretKey ? ExitAuthentication : ExitFailure);
+    });
 }
 
 // One after the other: the keychain may prompt, and one prompt at a time is enough.
@@ -235,16 +220,12 @@ void removeFrom(CliSession &s, const QList<SecretKind> &kinds, qsizetype index)
     if (index == kinds.size())
         return s.finish(ExitOk);
     const SecretKind kind = kinds.at(index);
-    s.secrets().remove(idFor(s, kind), &s, [&s, kinds, index](const SecretError &error) {
-        const SecretKind removed = kinds.at(index);
-        if (error.isError()) {
-            printKeychainError(s, error, removed);
+    keyService(s).remove({}, kind, &s, [&s, kinds, index](const security::KeyService::Outcome &outcome) {
+        if (!outcome.ok()) {
+            printKeychainError(s, outcome.secretError, outcome.kind);
             return s.finish(ExitFailure);
         }
-        s.audit(u"keys.remove"_s, {},
-                {{u"kind"_s, security::secretKindLabel(removed)}, {u"profile"_s, s.profile()}});
-        s.out() << "removed the " << security::secretKindLabel(removed) << " of profile " << s.profile()
-                << " (if there was one)\n";
+        s.out() << outcome.message << '\n';
         removeFrom(s, kinds, index + 1);
     });
 }

@@ -6,19 +6,20 @@
 #include "app/cli/clisession.h"
 #include "app/cli/keycommands.h"
 #include "core/money.h"
+#include "services/security/keyservice.h"
 #include "services/security/stripekey.h"
 #include "services/store/database.h"
 #include "services/store/databaseconfig.h"
 #include "services/store/migrations.h"
 #include "services/store/paymentfilter.h"
 #include "services/store/paymentrepository.h"
-#include "services/store/walcheckpointer.h"
 #include "services/stripe/resources/paymentintents.h"
 #include "services/stripe/resources/webhookendpoints.h"
 #include "services/sync/backfill.h"
 #include "services/sync/eventpoller.h"
 #include "services/sync/eventprocessor.h"
 #include "services/sync/outbox.h"
+#include "services/sync/webhookinbox.h"
 #include "services/sync/webhookreceiver.h"
 
 #include <QDateTime>
@@ -125,41 +126,38 @@ void webhook(CliSession &s, const QStringList &arguments)
         if (args.positionals().size() != 2)
             return s.usage(u"usage: webhook register URL [--events a,b]"_s);
         const QStringList events = args.value(u"events"_s, u"*"_s).split(u',', Qt::SkipEmptyParts);
-        s.call(
-            stripe::WebhookEndpoints::create(args.positional(1), events, u"Kassa"_s),
-            [&s](const QJsonObject &endpoint) {
-                s.out() << "endpoint " << endpoint.value(u"id"_s).toString() << ' '
-                        << endpoint.value(u"url"_s).toString() << '\n';
-                // Stripe shows the secret once: it goes to the keychain, and only its masked form is
-                // printed.
-                const QString secret = endpoint.value(u"secret"_s).toString();
-                KeyCommands::storeWebhookSecret(s, secret, [&s, secret](const security::SecretError &error) {
-                    if (error.isError()) {
-                        s.err() << "kassa-cli: the endpoint was created, but its signing secret "
-                                << security::StripeKey::mask(secret)
-                                << " could not be kept: " << error.message
-                                << ".\nReveal it in the Stripe Dashboard (Developers, Webhooks, the "
-                                   "endpoint, Signing secret) and give it to webhook serve with "
-                                   "--secret-stdin, or delete the endpoint and register it again once the "
-                                   "keychain works.\n";
-                        return s.finish(ExitFailure);
-                    }
-                    s.out() << "secret " << security::StripeKey::mask(secret) << " kept in the "
-                            << s.secrets().backendName() << " for profile " << s.profile()
-                            << " (webhook serve uses it)\n";
-                    s.finish(ExitOk);
-                });
-            });
+        // The console's Settings page registers through the same service.
+        security::KeyService keys(
+            s.secrets(), &s.client(), s.profile(), security::KeyService::Gate::CallerChecked,
+            [&s](const security::ActingUser &, const QString &action, const QStringList &ids,
+                 const QJsonObject &details) { s.audit(action, ids, details); });
+        keys.registerWebhook({}, s.client(), args.positional(1), events, &s,
+                             [&s](const security::KeyService::Outcome &outcome) {
+                                 using Status = security::KeyService::Outcome::Status;
+                                 if (outcome.status == Status::Rejected && outcome.endpointId.isEmpty()) {
+                                     s.printError(outcome.stripeError);
+                                     return s.finish(exitCodeFor(outcome.stripeError.kind));
+                                 }
+                                 if (outcome.status == Status::Invalid)
+                                     return s.usage(outcome.message);
+                                 s.out() << "endpoint " << outcome.endpointId << ' ' << outcome.endpointUrl
+                                         << '\n';
+                                 if (!outcome.ok()) {
+                                     s.err() << "kassa-cli: " << outcome.message << ".\n";
+                                     return s.finish(ExitFailure);
+                                 }
+                                 s.out() << outcome.message << " (webhook serve uses it)\n";
+                                 s.finish(ExitOk);
+                             });
         return;
     }
     // serve
     const QString listen = args.value(u"listen"_s, u"127.0.0.1:0"_s);
-    const qsizetype colon = listen.lastIndexOf(u':');
-    bool portOk = false;
-    const quint16 port = colon < 0 ? 0 : listen.mid(colon + 1).toUShort(&portOk);
-    const QHostAddress address(colon < 0 ? listen : listen.left(colon));
-    if (address.isNull() || (colon >= 0 && !portOk))
+    sync::ListenAddress where;
+    if (!sync::ListenAddress::parse(listen, &where))
         return s.usage(u"--listen ADDRESS:PORT, e.g. 127.0.0.1:8787"_s);
+    const QHostAddress address = where.address;
+    const quint16 port = where.port;
     sync::WebhookReceiver::Options options;
     if (args.has(u"rate-limit"_s)) {
         // Stripe (or `stripe listen`) delivers from few addresses; a shop with bursts of events, or a
@@ -204,41 +202,19 @@ void serve(CliSession &s, const QHostAddress &address, quint16 port, const QStri
     if (!db)
         return;
     auto *processor = new sync::EventProcessor(*db, s.client().hasApiKey() ? &s.client() : nullptr, &s);
-    // Stripe wants a quick 2xx: a delivery is answered once it is durably in the store's inbox, the
-    // deliveries that arrive together sharing one commit (group commit). The events are applied from
-    // the inbox between deliveries, and whatever an earlier run left there first.
-    auto *receiver = new sync::WebhookReceiver(
-        [processor](const QList<sync::WebhookReceiver::Delivery> &deliveries) {
-            QList<QJsonObject> events;
-            QList<QByteArray> payloads;
-            events.reserve(deliveries.size());
-            payloads.reserve(deliveries.size());
-            for (const sync::WebhookReceiver::Delivery &delivery : deliveries) {
-                events.append(delivery.event);
-                payloads.append(delivery.rawBody);
-            }
-            return processor->enqueue(events, payloads);
-        },
-        options, &s);
-    receiver->setBackgroundWork([processor, &s](bool busy) {
-        const store::StoreResult<int> applied = processor->applyInbox(busy ? 4 : 32);
-        if (!applied.ok()) {
-            s.err() << "kassa-cli: applying received events: " << applied.error().toString() << Qt::endl;
-            return false; // tried again after the next delivery
-        }
-        return applied.value() > 0;
+    // The console runs the same inbox (WebhookInbox says how deliveries are answered and applied).
+    auto *inbox = new sync::WebhookInbox(*db, *processor, options, &s);
+    QObject::connect(inbox, &sync::WebhookInbox::applyFailed, &s, [&s](const QString &error) {
+        s.err() << "kassa-cli: applying received events: " << error << Qt::endl;
     });
-    // A checkpoint's fdatasync would otherwise run inside a delivery's commit and hold every connection.
-    auto *checkpointer = new store::WalCheckpointer(&s);
-    if (QString why; !checkpointer->start(*db, 500, &why))
+    if (QString why; !inbox->startCheckpoints(&why))
         s.err() << "kassa-cli: checkpoints stay in the receiving thread: " << why << Qt::endl;
-    receiver->setSecrets({secret});
-    if (!receiver->listen(address, port)) {
-        s.err() << "kassa-cli: cannot listen on " << listen << ": " << receiver->errorString() << '\n';
+    inbox->setSecrets({secret});
+    if (!inbox->listen(address, port)) {
+        s.err() << "kassa-cli: cannot listen on " << listen << ": " << inbox->errorString() << '\n';
         return s.finish(ExitFailure);
     }
-    s.out() << "listening on http://" << address.toString() << ':' << receiver->port() << "/webhook"
-            << Qt::endl;
+    s.out() << "listening on http://" << address.toString() << ':' << inbox->port() << "/webhook" << Qt::endl;
 }
 
 void paymentsFromStore(CliSession &s, const QStringList &arguments)

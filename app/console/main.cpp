@@ -39,8 +39,8 @@ int main(int argc, char *argv[])
                                      u"NAME"_s, u"default"_s);
     const QCommandLineOption screenshot(
         u"screenshot"_s,
-        u"Save the log-in screen and, in demo mode, a manager's main window as login.png and "
-        "main.png (and the Sale page as sale.png) in DIR, then quit."_s,
+        u"Save the log-in screen as login.png in DIR and, in demo mode, every page as the owner sees it "
+        "(sale.png, transactions.png = main.png, refunds.png, ...), then quit."_s,
         u"DIR"_s);
     const QCommandLineOption verbose(
         u"verbose"_s, u"Log each Stripe request (method, path, status, Request-Id; never keys)."_s);

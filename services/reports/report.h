@@ -52,6 +52,7 @@ struct Shift
     std::optional<qint64> end = {}; // Unix seconds, exclusive; none while the shift is open
 
     bool isOpen() const { return !end.has_value(); }
+    friend bool operator==(const Shift &, const Shift &) = default;
     // The request for this shift as it stands at `now` (used as the end while the shift is open).
     ReportRequest request(qint64 now, const QTimeZone &zone) const;
 };

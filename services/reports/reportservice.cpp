@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "services/reports/reportservice.h"
 
+#include "services/reports/reportcsv.h"
 #include "services/reports/timebuckets.h"
 #include "services/store/database.h"
 
@@ -9,6 +10,7 @@
 #include <QVariantList>
 #include <QtNumeric>
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -208,15 +210,59 @@ ReportService::ReportService(store::Database &db, const security::ActingUser &vi
 {
 }
 
-StoreError ReportService::refusal() const
+StoreError ReportService::refusal(Permission permission) const
 {
-    const security::SecurityError refused = security::require(m_viewer, Permission::ViewReports);
+    const security::SecurityError refused = security::require(m_viewer, permission);
     return refused.isError() ? StoreError::make(StoreError::Kind::Refused, refused.message) : StoreError{};
 }
 
 StoreResult<Report> ReportService::shiftReport(const Shift &shift, const QTimeZone &zone)
 {
     return report(shift.request(m_db.now(), zone));
+}
+
+StoreResult<QList<Shift>> ReportService::shifts(qint64 from, qint64 to, const QString &till)
+{
+    if (StoreError refused = refusal(); refused.isError())
+        return refused;
+    QString sql =
+        u"SELECT till, user_name, at FROM audit_log WHERE at >= ? AND at < ? AND action = 'login'"_s;
+    QVariantList params{from - ShiftLookbackSeconds, to};
+    if (!till.isEmpty()) {
+        sql += u" AND till = ?"_s;
+        params << till;
+    }
+    sql += u" ORDER BY at, seq"_s;
+    // Per till, the shift running there (the last log-in of somebody else started it).
+    std::map<QString, Shift> running;
+    QList<Shift> found;
+    const StoreError error = m_db.query(sql, params, [&](const QSqlQuery &row) {
+        const QString rowTill = row.value(0).toString();
+        const QString user = row.value(1).toString();
+        const qint64 at = row.value(2).toLongLong();
+        auto it = running.find(rowTill);
+        if (it != running.end() && it->second.cashier == user)
+            return true; // back after a lock: the same shift
+        if (it != running.end()) {
+            it->second.end = at;
+            found.append(it->second);
+        }
+        running[rowTill] = Shift{rowTill, user, at, std::nullopt};
+        return true;
+    });
+    if (error.isError())
+        return error;
+    for (const auto &[key, shift] : running)
+        found.append(shift);
+    QList<Shift> result;
+    for (const Shift &shift : found) {
+        if (shift.start < to && (shift.isOpen() || *shift.end > from))
+            result.append(shift);
+    }
+    std::sort(result.begin(), result.end(), [](const Shift &a, const Shift &b) {
+        return a.start != b.start ? a.start > b.start : a.till < b.till;
+    });
+    return result;
 }
 
 StoreResult<Report> ReportService::report(const ReportRequest &request)
@@ -362,6 +408,18 @@ StoreResult<Report> ReportService::report(const ReportRequest &request)
         *target = std::move(result).value();
     }
     return report;
+}
+
+StoreError ReportService::exportCsv(const Report &report, const QString &fileName)
+{
+    if (StoreError refused = refusal(); refused.isError())
+        return refused;
+    if (StoreError refused = refusal(Permission::Export); refused.isError())
+        return refused;
+    QString message;
+    if (!ReportCsv::write(report, fileName, &message))
+        return StoreError::make(StoreError::Kind::Io, message);
+    return {};
 }
 
 StoreResult<QString> ReportService::explain(const ReportRequest &request)

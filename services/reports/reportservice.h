@@ -46,12 +46,26 @@ public:
     // The report of `shift`, up to the store's clock while the shift is open.
     store::StoreResult<Report> shiftReport(const Shift &shift, const QTimeZone &zone);
 
+    // The shifts that overlap [from, to), newest first, of one till or (empty) of every till.
+    //
+    // A shift is what a shop manager calls one: somebody's time at a till, as the audit log's log-ins
+    // tell it. It starts when a user logs in at a till where somebody else (or nobody yet) was logged
+    // in, and ends at the next log-in of another user at that till; logging back in after the till
+    // locked continues the same shift. A shift nobody has taken over yet is open. Only log-ins of the
+    // ShiftLookbackSeconds before `from` are read, so a shift older than that is not found.
+    static constexpr qint64 ShiftLookbackSeconds = 7 * 86'400;
+    store::StoreResult<QList<Shift>> shifts(qint64 from, qint64 to, const QString &till = {});
+
+    // Writes `report` to `fileName` as ReportCsv does (whole or not at all), for a viewer with
+    // Permission::Export as well (Refused otherwise; Io when the file cannot be written).
+    store::StoreError exportCsv(const Report &report, const QString &fileName);
+
     // SQLite only (a diagnostic for tests and benchmarks): EXPLAIN QUERY PLAN of every query report()
     // runs, each plan line prefixed with the query's name ("sales: SEARCH p USING INDEX ...").
     store::StoreResult<QString> explain(const ReportRequest &request);
 
 private:
-    store::StoreError refusal() const;
+    store::StoreError refusal(Permission permission = Permission::ViewReports) const;
     store::Database &m_db;
     security::ActingUser m_viewer;
 };

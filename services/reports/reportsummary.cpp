@@ -48,6 +48,21 @@ QString lineLabel(const ReportLine &line, const QString &unknown)
     return label;
 }
 
+// "Card reader Visa" for card_present/visa: a method as the person at the till calls it.
+QString methodLabel(const ReportLine &line, const QString &unknown)
+{
+    QString label = line.key == u"card"_s           ? tr("Card online")
+                    : line.key == u"card_present"_s ? tr("Card reader")
+                    : line.key.isEmpty()            ? unknown
+                                                    : line.key;
+    if (!line.brand.isEmpty()) {
+        QString brand = line.brand == u"amex"_s ? u"Amex"_s : line.brand;
+        brand[0] = brand.at(0).toUpper();
+        label += u' ' + brand;
+    }
+    return label;
+}
+
 QList<Block> blocks(const Report &report, const QLocale &locale)
 {
     QList<Block> result;
@@ -67,22 +82,28 @@ QList<Block> blocks(const Report &report, const QLocale &locale)
         block.entries.append({tr("Canceled"), locale.toString(totals.canceledCount)});
         result.append(block);
     }
-    const auto breakdown = [&](const QString &heading, const QList<ReportLine> &lines,
-                               const QString &unknown) {
-        if (lines.isEmpty())
-            return;
-        Block block{heading, {}};
-        for (const ReportLine &line : lines) {
-            QString value = line.net.format(locale);
-            block.entries.append({counted(lineLabel(line, unknown), line.salesCount, locale), value});
+    // One block per currency: the lines of different currencies are never listed as one.
+    const bool severalCurrencies = report.totals.size() > 1;
+    const auto breakdown = [&](const QString &heading, const QList<ReportLine> &lines, const QString &unknown,
+                               bool methods) {
+        for (const CurrencyTotals &totals : report.totals) {
+            Block block{severalCurrencies ? u"%1, %2"_s.arg(heading, totals.currency.upperCode()) : heading,
+                        {}};
+            for (const ReportLine &line : lines) {
+                if (line.currency != totals.currency)
+                    continue;
+                const QString label = methods ? methodLabel(line, unknown) : lineLabel(line, unknown);
+                block.entries.append({counted(label, line.salesCount, locale), line.net.format(locale)});
+            }
+            if (!block.entries.isEmpty())
+                result.append(block);
         }
-        result.append(block);
     };
-    breakdown(tr("Net by method"), report.byMethod, tr("unknown"));
+    breakdown(tr("Net by method"), report.byMethod, tr("unknown"), true);
     if (report.request.cashier.isEmpty())
-        breakdown(tr("Net by cashier"), report.byCashier, tr("no cashier"));
+        breakdown(tr("Net by cashier"), report.byCashier, tr("no cashier"), false);
     if (report.request.till.isEmpty())
-        breakdown(tr("Net by till"), report.byTill, tr("no till"));
+        breakdown(tr("Net by till"), report.byTill, tr("no till"), false);
     return result;
 }
 
@@ -120,10 +141,11 @@ QString ReportSummary::plainText(const Report &report, const QLocale &locale, co
     return out.join(u'\n');
 }
 
-QString ReportSummary::html(const Report &report, const QLocale &locale, const QString &title)
+QString ReportSummary::html(const Report &report, const QLocale &locale, const QString &title,
+                            const QStringList &heading)
 {
     QString html = u"<html><body><h1>"_s + title.toHtmlEscaped() + u"</h1>\n<p>"_s;
-    QStringList header = headerLines(report, locale);
+    QStringList header = heading + headerLines(report, locale);
     for (QString &line : header)
         line = line.toHtmlEscaped();
     html += header.join(u"<br>"_s);

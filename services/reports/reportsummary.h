@@ -5,6 +5,7 @@
 
 #include <QLocale>
 #include <QString>
+#include <QStringList>
 
 namespace kassa::reports {
 
@@ -20,7 +21,10 @@ class ReportSummary
 public:
     static QString plainText(const Report &report, const QLocale &locale, const QString &title,
                              int width = 42);
-    static QString html(const Report &report, const QLocale &locale, const QString &title);
+    // `heading`: lines printed first under the title, before the period (the shop, the till that
+    // printed, who printed, a TEST MODE warning).
+    static QString html(const Report &report, const QLocale &locale, const QString &title,
+                        const QStringList &heading = {});
 };
 
 } // namespace kassa::reports

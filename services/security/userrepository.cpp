@@ -105,6 +105,12 @@ store::StoreResult<bool> UserRepository::setDisabled(qint64 id, bool disabled)
                              {disabled ? 1 : 0, m_db.now(), id}));
 }
 
+store::StoreResult<bool> UserRepository::setRole(qint64 id, Role role)
+{
+    return changed(m_db.exec(u"UPDATE users SET role = ?, updated_at = ? WHERE id = ?"_s,
+                             {roleName(role), m_db.now(), id}));
+}
+
 store::StoreResult<bool> UserRepository::setPin(qint64 id, const QString &pinHash, const QString &pinKind)
 {
     return changed(m_db.exec(u"UPDATE users SET pin_hash = ?, pin_kind = ?, failed_attempts = 0, "

@@ -48,6 +48,7 @@ public:
     // StoreError::Kind::Constraint.
     store::StoreResult<qint64> insert(const User &user);
     store::StoreResult<bool> setDisabled(qint64 id, bool disabled);
+    store::StoreResult<bool> setRole(qint64 id, Role role);
     // A new PIN: also clears the failed attempts and any lock.
     store::StoreResult<bool> setPin(qint64 id, const QString &pinHash, const QString &pinKind);
     // The same hash parameters raised, after a log-in (the lock-out state stays as it is).

@@ -222,6 +222,48 @@ SecurityError UserService::setDisabled(const ActingUser &actor, const QString &n
     });
 }
 
+SecurityError UserService::setRole(const ActingUser &actor, const QString &name, Role role)
+{
+    if (SecurityError refused = require(actor, Permission::ManageUsers); refused.isError())
+        return refused;
+    return transact([&](SecurityError &result) -> store::StoreError {
+        const SecurityResult<User> user = target(name);
+        if (!user.ok()) {
+            result = user.error();
+            return {};
+        }
+        const User &row = user.value();
+        if (row.role == role)
+            return {};
+        if (row.id == actor.id) {
+            result = SecurityError::make(Kind::Invalid, u"you cannot change your own role"_s);
+            return {};
+        }
+        if (row.role == Role::Owner && !row.disabled) {
+            const store::StoreResult<qint64> owners = m_users.countActive(Role::Owner);
+            if (!owners.ok())
+                return owners.error();
+            if (owners.value() <= 1) {
+                result = SecurityError::make(
+                    Kind::Invalid, u"'%1' is the last owner: add another owner first"_s.arg(row.name));
+                return {};
+            }
+        }
+        if (role != Role::Owner && row.pinKind == PinPolicy::kindName(PinPolicy::Kind::Passphrase)) {
+            result = SecurityError::make(
+                Kind::Invalid,
+                u"'%1' logs in with a passphrase, which only an owner may have: give them a PIN "
+                "of digits first"_s.arg(row.name));
+            return {};
+        }
+        const store::StoreResult<bool> changed = m_users.setRole(row.id, role);
+        if (!changed.ok())
+            return changed.error();
+        return m_audit.record(actor, u"user.set_role"_s, {userObject(row.name)},
+                              {{u"role"_s, roleName(role)}, {u"previous"_s, roleName(row.role)}});
+    });
+}
+
 SecurityError UserService::setPin(const ActingUser &actor, const QString &name, const QString &pin)
 {
     const SecurityResult<User> user = target(name);

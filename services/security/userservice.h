@@ -68,6 +68,10 @@ public:
     // Adds a user. `actor` may be nobody only while the store has no users (then `user` must be an owner).
     SecurityResult<User> addUser(const ActingUser &actor, const NewUser &user, const QString &pin);
     SecurityError setDisabled(const ActingUser &actor, const QString &name, bool disabled);
+    // ManageUsers. Not one's own role (an owner cannot lock themselves out of Settings by a slip), not the
+    // last active owner's, and not to a role whose PIN rules the user's PIN breaks (a passphrase is an
+    // owner's only: set a PIN first).
+    SecurityError setRole(const ActingUser &actor, const QString &name, Role role);
     // `actor` sets their own PIN, or (ManageUsers) anyone's. Clears the target's failures and lock.
     SecurityError setPin(const ActingUser &actor, const QString &name, const QString &pin);
 

@@ -328,6 +328,7 @@ StoreError Database::beginTransaction()
         return error;
     m_inTransaction = true;
     m_transactionFailure = {};
+    m_beforeCommit.clear();
     return {};
 }
 
@@ -341,6 +342,19 @@ StoreError Database::commitTransaction()
         error.message = u"rolled back, nothing was saved: "_s + error.message;
         return error;
     }
+    // Work registered while running may register more (it joins the same list).
+    for (qsizetype i = 0; i < m_beforeCommit.size(); ++i) {
+        const std::function<StoreError()> work = m_beforeCommit.at(i).second;
+        StoreError error = work();
+        if (!error.isError() && m_transactionFailure.isError())
+            error = m_transactionFailure;
+        if (error.isError()) {
+            rollbackTransaction();
+            error.message = u"rolled back, nothing was saved: "_s + error.message;
+            return error;
+        }
+    }
+    m_beforeCommit.clear();
     const StoreError error = execControl(u"COMMIT"_s);
     if (error.isError()) {
         rollbackTransaction();
@@ -363,6 +377,19 @@ void Database::rollbackTransaction()
         qCDebug(lcStore).noquote() << m_connectionName << "ROLLBACK:" << query.lastError().text();
     m_inTransaction = false;
     m_transactionFailure = {};
+    m_beforeCommit.clear();
+}
+
+StoreError Database::beforeCommit(const QString &key, const std::function<StoreError()> &work)
+{
+    if (!m_inTransaction)
+        return work();
+    for (const auto &registered : std::as_const(m_beforeCommit)) {
+        if (registered.first == key)
+            return {};
+    }
+    m_beforeCommit.emplaceBack(key, work);
+    return {};
 }
 
 StoreError Database::savepoint(const QString &name, const std::function<StoreError()> &work)

@@ -6,6 +6,7 @@
 #include "services/store/storeerror.h"
 #include "services/store/storeresult.h"
 
+#include <QList>
 #include <QSqlDatabase>
 #include <QString>
 #include <QVariant>
@@ -80,6 +81,11 @@ public:
     // back and the transaction goes on (the failure does not doom it); the error is returned. For
     // statements that may fail on their own, e.g. CREATE EXTENSION. `name` is [a-z_]+.
     StoreError savepoint(const QString &name, const std::function<StoreError()> &work);
+    // Inside a transaction: runs `work` once, as the transaction's last statements before its COMMIT
+    // (later registrations under the same `key` are dropped; a failure rolls the transaction back).
+    // For index work that costs the same for one row as for a hundred (SQLite's text index). Outside a
+    // transaction: runs `work` at once.
+    StoreError beforeCommit(const QString &key, const std::function<StoreError()> &work);
 
     // The time the store writes into updated_at/processed_at/... columns, Unix seconds. The system
     // clock unless a test sets another.
@@ -115,6 +121,7 @@ private:
     std::function<qint64()> m_clock;
     bool m_inTransaction = false;
     StoreError m_transactionFailure; // the first error in the open transaction
+    QList<std::pair<QString, std::function<StoreError()>>> m_beforeCommit; // of the open transaction
 };
 
 } // namespace kassa::store

@@ -19,7 +19,8 @@ EventRepository::EventRepository(Database &db)
 {
 }
 
-StoreResult<bool> EventRepository::markProcessed(const QString &eventId, const QString &type, qint64 created)
+StoreResult<bool> EventRepository::markProcessed(const QString &eventId, const QString &type, qint64 created,
+                                                 const QString &objectId)
 {
     if (!m_db.inTransaction()) {
         return StoreError::make(StoreError::Kind::Transaction,
@@ -28,9 +29,9 @@ StoreResult<bool> EventRepository::markProcessed(const QString &eventId, const Q
     if (eventId.isEmpty())
         return sql::invalidData(u"an event without an id"_s);
     const StoreResult<qint64> inserted =
-        m_db.exec(u"INSERT INTO events (id, type, created, processed_at) VALUES (?, ?, ?, ?) "
+        m_db.exec(u"INSERT INTO events (id, type, created, processed_at, object_id) VALUES (?, ?, ?, ?, ?) "
                   "ON CONFLICT (id) DO NOTHING"_s,
-                  {sql::text(eventId), sql::text(type), created, m_db.now()});
+                  {sql::text(eventId), sql::text(type), created, m_db.now(), sql::text(objectId)});
     if (!inserted.ok())
         return inserted.error();
     return inserted.value() == 1;
@@ -43,6 +44,37 @@ StoreResult<bool> EventRepository::isProcessed(const QString &eventId)
     if (!found.ok())
         return found.error();
     return found.value().toLongLong() > 0;
+}
+
+StoreResult<QList<ProcessedEvent>> EventRepository::forObjects(const QStringList &objectIds, int limit)
+{
+    QList<ProcessedEvent> events;
+    QStringList ids;
+    for (const QString &id : objectIds) {
+        if (!id.isEmpty() && !ids.contains(id))
+            ids << id;
+    }
+    if (ids.isEmpty())
+        return events;
+    QVariantList params;
+    QStringList marks;
+    for (const QString &id : std::as_const(ids)) {
+        params << sql::text(id);
+        marks << u"?"_s;
+    }
+    params << qint64(std::max(limit, 1));
+    const StoreError error =
+        m_db.query(u"SELECT id, type, created, object_id, processed_at FROM events WHERE object_id IN (%1) "
+                   "ORDER BY created, id LIMIT ?"_s.arg(marks.join(u", "_s)),
+                   params, [&events](const QSqlQuery &row) {
+                       events.append(ProcessedEvent{row.value(0).toString(), row.value(1).toString(),
+                                                    row.value(2).toLongLong(), row.value(3).toString(),
+                                                    row.value(4).toLongLong()});
+                       return true;
+                   });
+    if (error.isError())
+        return error;
+    return events;
 }
 
 StoreResult<qint64> EventRepository::pruneProcessed(qint64 createdBefore)

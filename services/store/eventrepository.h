@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace kassa::store {
 
@@ -22,6 +23,18 @@ struct InboxEvent
     qint64 receivedAt = 0; // local clock
 
     friend bool operator==(const InboxEvent &, const InboxEvent &) = default;
+};
+
+// An event the store applied, as a payment's timeline lists it.
+struct ProcessedEvent
+{
+    QString id;             // evt_...
+    QString type;           // "charge.refunded"
+    qint64 created = 0;     // the event's created, Unix seconds
+    QString objectId;       // the object it was about: pi_..., ch_..., re_...
+    qint64 processedAt = 0; // local clock
+
+    friend bool operator==(const ProcessedEvent &, const ProcessedEvent &) = default;
 };
 
 // Stripe events: which ones were applied (the dedupe that makes every feed safe to replay), and an
@@ -45,7 +58,12 @@ public:
     // Records `eventId` as applied. True when it was not yet; false when it already was (skip it).
     // Only inside the caller's transaction (Kind::Transaction otherwise): marking must commit or roll
     // back together with the change the event makes.
-    StoreResult<bool> markProcessed(const QString &eventId, const QString &type = {}, qint64 created = 0);
+    // `objectId`: the id of the event's data.object, so that the object's timeline can list it.
+    StoreResult<bool> markProcessed(const QString &eventId, const QString &type = {}, qint64 created = 0,
+                                    const QString &objectId = {});
+    // The applied events about any of `objectIds` (a payment, its charges, its refunds), oldest first (by
+    // created, then id), at most `limit`. Through the events_object index: a few rows per object.
+    StoreResult<QList<ProcessedEvent>> forObjects(const QStringList &objectIds, int limit = 200);
     StoreResult<bool> isProcessed(const QString &eventId);
     // Forgets processed events created before `createdBefore` (Stripe keeps 30 days of events; keep
     // more than the poller's overlap). Gives how many were removed.

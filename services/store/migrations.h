@@ -29,6 +29,9 @@ class Database;
 //      indexes (when the extension can be had); an index for the cashier filter
 //   3  users (PIN hashes, roles, lock-out state), settings, the audit log and its chain head, and
 //      refund_requests
+//   4  SQLite: a covering index of customers' email and name, for search through the customers
+//   5  SQLite: the text index's triggers note changed rows in payments_fts_queue; the index is
+//      brought up to date from it once, just before each transaction commits
 class Migrations
 {
 public:

@@ -303,6 +303,67 @@ StoreError stepCustomerSearch(Database &db)
     return db.execDirect(u"CREATE INDEX customers_search ON customers (email, name, id)"_s);
 }
 
+// ---- Events by the object they are about (frozen once shipped) ----
+
+StoreError stepEventObjects(Database &db)
+{
+    // The Transactions page's timeline lists the events applied to one payment, its charges and its
+    // refunds: the object's id beside each event, and an index to find them by it. Events applied
+    // before this step keep '' (their objects are not known any more).
+    const QString column =
+        db.isPostgres() ? u"TEXT COLLATE \"C\" NOT NULL DEFAULT ''"_s : u"TEXT NOT NULL DEFAULT ''"_s;
+    return run(db, {
+                       u"ALTER TABLE events ADD COLUMN object_id "_s + column,
+                       u"CREATE INDEX events_object ON events (object_id, created)"_s,
+                   });
+}
+
+// ---- Step 6: the text index brought up to date once per transaction (frozen once shipped) ----
+
+StoreError stepTextIndexQueue(Database &db)
+{
+    if (!db.isSqlite())
+        return {}; // PostgreSQL's trigram indexes are kept by the server
+    const StoreResult<QVariant> fts =
+        db.queryValue(u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'payments_fts'"_s);
+    if (!fts.ok())
+        return fts.error();
+    if (fts.value().toLongLong() == 0)
+        return {}; // no FTS5 trigram index in this SQLite: nothing to keep in step
+    // The triggers of step 2 wrote each change into payments_fts at once. SQLite 3.40's FTS5 writes its
+    // pending changes out as a new segment at every statement savepoint, and every upsert with a
+    // trigger opens one: a segment per payment, and the merges that follow, cost most of an ingest.
+    // Now the triggers only note which rows changed, with the text the index holds for them (the first
+    // change in a transaction notes it; `indexed` 0: the index holds nothing for the row), and
+    // PaymentRepository::applyTextIndexQueue() brings the index up to date from that queue with three
+    // statements just before the transaction commits. The queue is empty between transactions. The
+    // index itself is unchanged (it was in step with payments), so it is not rebuilt.
+    const QString columns = u"description, customer_name, customer_email, order_ref"_s;
+    const QString oldValues = u"old.description, old.customer_name, old.customer_email, old.order_ref"_s;
+    const QString notQueued =
+        u"WHERE NOT EXISTS (SELECT 1 FROM payments_fts_queue WHERE row_id = %1.row_id)"_s;
+    return run(
+        db, {
+                u"DROP TRIGGER payments_fts_insert"_s,
+                u"DROP TRIGGER payments_fts_delete"_s,
+                u"DROP TRIGGER payments_fts_update"_s,
+                u"CREATE TABLE payments_fts_queue (row_id INTEGER PRIMARY KEY, indexed INTEGER NOT NULL, "
+                "description TEXT NOT NULL DEFAULT '', customer_name TEXT NOT NULL DEFAULT '', "
+                "customer_email TEXT NOT NULL DEFAULT '', order_ref TEXT NOT NULL DEFAULT '')"_s,
+                u"CREATE TRIGGER payments_fts_queue_insert AFTER INSERT ON payments BEGIN "
+                "INSERT INTO payments_fts_queue (row_id, indexed) SELECT new.row_id, 0 %1; END"_s.arg(
+                    notQueued.arg(u"new"_s)),
+                u"CREATE TRIGGER payments_fts_queue_delete AFTER DELETE ON payments BEGIN "
+                "INSERT INTO payments_fts_queue (row_id, indexed, %1) SELECT old.row_id, 1, %2 %3; END"_s.arg(
+                    columns, oldValues, notQueued.arg(u"old"_s)),
+                u"CREATE TRIGGER payments_fts_queue_update AFTER UPDATE OF %1 ON payments "
+                "WHEN old.description IS NOT new.description OR old.customer_name IS NOT new.customer_name "
+                "OR old.customer_email IS NOT new.customer_email OR old.order_ref IS NOT new.order_ref BEGIN "
+                "INSERT INTO payments_fts_queue (row_id, indexed, %1) SELECT old.row_id, 1, %2 %3; END"_s.arg(
+                    columns, oldValues, notQueued.arg(u"old"_s)),
+            });
+}
+
 } // namespace
 
 QList<Migrations::Step> productSteps()
@@ -312,6 +373,8 @@ QList<Migrations::Step> productSteps()
         {2, u"text search"_s, step2},
         {3, u"users, settings, audit log, refund requests"_s, step3},
         {4, u"search through customers"_s, stepCustomerSearch},
+        {5, u"events by object"_s, stepEventObjects},
+        {6, u"text index brought up to date once per transaction"_s, stepTextIndexQueue},
     };
 }
 

@@ -60,6 +60,90 @@ const QStringList TextColumns{u"description"_s, u"customer_name"_s, u"customer_e
 // FTS5 trigram phrases need three characters; shorter terms are matched by scanning.
 constexpr int TrigramLength = 3;
 
+// The denormalised columns of a payment (see the class comment), in this order.
+const QStringList DerivedColumns{u"customer_name"_s, u"customer_email"_s, u"card_brand"_s, u"card_last4"_s,
+                                 u"amount_refunded"_s};
+
+// DerivedColumns as SQL expressions of the payment's id, customer_id, latest_charge_id and
+// payment_method_id, taken from the row `of` names ("payments.", "excluded.") or, when `of` is empty,
+// bound as parameters (each '?' appends the column it stands for to `params`), and of what the row held
+// (`held`: "payments." or "" for its columns; empty for a new row, which held '' and 0).
+QStringList derivedExpressions(Dialect dialect, const QString &of, const QString &held, QStringList *params)
+{
+    const auto ref = [&](const QString &column) -> QString {
+        if (!of.isEmpty())
+            return of + column;
+        params->append(column);
+        return u"?"_s;
+    };
+    const auto heldOr = [&](const QString &column, const QString &none) -> QString {
+        return held.isNull() ? none : QString(held + column);
+    };
+    QStringList expressions;
+    for (const QString &field : {u"name"_s, u"email"_s}) {
+        const QString customerId = ref(u"customer_id"_s);
+        expressions << u"CASE WHEN %1 = '' THEN '' ELSE COALESCE((SELECT c.%2 FROM customers c WHERE c.id = "
+                       "%3), %4) END"_s.arg(customerId, field, ref(u"customer_id"_s),
+                                            heldOr(u"customer_"_s + field, u"''"_s));
+    }
+    for (const QString &column : {u"card_brand"_s, u"card_last4"_s}) {
+        const QString charge = ref(u"latest_charge_id"_s);
+        expressions << u"COALESCE((SELECT NULLIF(ch.%1, '') FROM charges ch WHERE ch.id = %2), (SELECT "
+                       "NULLIF(m.%1, '') FROM payment_methods m WHERE m.id = %3), %4)"_s.arg(
+                           column, charge, ref(u"payment_method_id"_s), heldOr(column, u"''"_s));
+    }
+    const QString charge = ref(u"latest_charge_id"_s);
+    expressions
+        << u"%1(COALESCE((SELECT ch.amount_refunded FROM charges ch WHERE ch.id = %2), 0), "
+           "COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE r.payment_intent_id = %3 AND r.status "
+           "IN ('pending', 'requires_action', 'succeeded')), 0))"_s.arg(sql::greatest(dialect), charge,
+                                                                        ref(u"id"_s));
+    return expressions;
+}
+
+// SQLite: the never-backwards upsert of WrittenColumns that computes DerivedColumns in the same
+// statement (what refreshDerived(PaymentId) computes after it on PostgreSQL). SQLite runs one writer at
+// a time, so the sub-selects see every committed write.
+struct DerivedUpsert
+{
+    QString sql;
+    QList<qsizetype> again; // the WrittenColumns (indexes) bound again after them, in order
+};
+
+DerivedUpsert upsertWithDerived()
+{
+    QStringList params;
+    QStringList marks;
+    QStringList updates;
+    for (const QString &column : WrittenColumns) {
+        marks << u"?"_s;
+        if (column != u"id"_s)
+            updates << u"%1 = excluded.%1"_s.arg(column);
+    }
+    marks << derivedExpressions(Dialect::Sqlite, QString(), QString(), &params);
+    const QStringList held = derivedExpressions(Dialect::Sqlite, u"excluded."_s, u"payments."_s, nullptr);
+    for (qsizetype i = 0; i < DerivedColumns.size(); ++i)
+        updates << DerivedColumns[i] + u" = "_s + held[i];
+    DerivedUpsert upsert;
+    upsert.sql =
+        u"INSERT INTO payments (%1, %2) VALUES (%3) ON CONFLICT (id) DO UPDATE SET %4 WHERE %5"_s.arg(
+            WrittenColumns.join(u", "_s), DerivedColumns.join(u", "_s), marks.join(u", "_s),
+            updates.join(u", "_s), ObjectVersion::sqlCondition(u"payments"_s));
+    for (const QString &column : params)
+        upsert.again << WrittenColumns.indexOf(column);
+    return upsert;
+}
+
+// UPDATE payments SET <DerivedColumns> WHERE <column> = ?: refreshDerived()'s statement.
+QString refreshStatement(Dialect dialect, const QString &column)
+{
+    const QStringList derived = derivedExpressions(dialect, u"payments."_s, QString(u""_s), nullptr);
+    QStringList sets;
+    for (qsizetype i = 0; i < DerivedColumns.size(); ++i)
+        sets << DerivedColumns[i] + u" = "_s + derived[i];
+    return u"UPDATE payments SET %1 WHERE %2 = ?"_s.arg(sets.join(u", "_s), column);
+}
+
 PaymentRow readRow(const QSqlQuery &q)
 {
     PaymentRow row;
@@ -418,40 +502,102 @@ StoreResult<UpsertOutcome> PaymentRepository::write(const QJsonObject &json, qin
     const QString status = json.value(u"status"_s).toString();
     const ObjectVersion version = ObjectVersion::ofPaymentIntent(
         status, observedAt, payment.amountReceived.minorUnits(), !payment.lastPaymentError.isEmpty());
+    QVariantList values{
+        sql::text(payment.id),
+        sql::text(status),
+        version.rank,
+        version.progress,
+        payment.amount.minorUnits(),
+        payment.amountReceived.minorUnits(),
+        payment.amountCapturable.minorUnits(),
+        sql::text(payment.currency().code()),
+        sql::seconds(payment.created),
+        sql::text(payment.customerId),
+        sql::text(payment.description),
+        sql::text(payment.metadata.value(u"order_ref"_s)),
+        sql::text(payment.metadata.value(u"kassa_till"_s)),
+        sql::text(payment.metadata.value(u"kassa_cashier"_s)),
+        sql::text(payment.paymentMethodId),
+        sql::text(payment.latestChargeId),
+        sql::text(json.value(u"capture_method"_s).toString()),
+        sql::text(payment.lastPaymentError.code),
+        sql::text(payment.lastPaymentError.declineCode),
+        payment.livemode ? 1 : 0,
+        observedAt,
+        m_db.now(),
+        sql::json(stripe::StripeJson::withoutClientSecret(json)),
+    };
+    if (m_db.isSqlite()) {
+        static const DerivedUpsert upsert = upsertWithDerived();
+        for (const qsizetype index : upsert.again)
+            values << values.at(index);
+        const StoreResult<qint64> changed = m_db.exec(upsert.sql, values);
+        if (!changed.ok())
+            return changed.error();
+        if (changed.value() == 0)
+            return UpsertOutcome::Stale;
+        queueTextIndex();
+        return UpsertOutcome::Applied;
+    }
     static const QString sqlText = sql::versionedUpsert(u"payments"_s, WrittenColumns);
-    const StoreResult<qint64> changed =
-        m_db.exec(sqlText, {
-                               sql::text(payment.id),
-                               sql::text(status),
-                               version.rank,
-                               version.progress,
-                               payment.amount.minorUnits(),
-                               payment.amountReceived.minorUnits(),
-                               payment.amountCapturable.minorUnits(),
-                               sql::text(payment.currency().code()),
-                               sql::seconds(payment.created),
-                               sql::text(payment.customerId),
-                               sql::text(payment.description),
-                               sql::text(payment.metadata.value(u"order_ref"_s)),
-                               sql::text(payment.metadata.value(u"kassa_till"_s)),
-                               sql::text(payment.metadata.value(u"kassa_cashier"_s)),
-                               sql::text(payment.paymentMethodId),
-                               sql::text(payment.latestChargeId),
-                               sql::text(json.value(u"capture_method"_s).toString()),
-                               sql::text(payment.lastPaymentError.code),
-                               sql::text(payment.lastPaymentError.declineCode),
-                               payment.livemode ? 1 : 0,
-                               observedAt,
-                               m_db.now(),
-                               sql::json(stripe::StripeJson::withoutClientSecret(json)),
-                           });
+    const StoreResult<qint64> changed = m_db.exec(sqlText, values);
     if (!changed.ok())
         return changed.error();
     if (changed.value() == 0)
         return UpsertOutcome::Stale;
+    queueTextIndex();
     if (const StoreError error = refreshDerived(DerivedBy::PaymentId, payment.id); error.isError())
         return error;
     return UpsertOutcome::Applied;
+}
+
+void PaymentRepository::queueTextIndex()
+{
+    if (!m_db.isSqlite() || !m_db.inTransaction())
+        return;
+    Database &db = m_db;
+    // Cannot fail here: it only registers the work.
+    [[maybe_unused]] const StoreError registered =
+        m_db.beforeCommit(u"payments_fts"_s, [&db]() { return applyTextIndexQueue(db); });
+}
+
+const QStringList &PaymentRepository::textIndexQueueStatements()
+{
+    // The index holds the queued text for rows with `indexed` 1; it must hold the row's text now.
+    // In rowid order: FTS5 writes its pending changes out whenever a rowid is not above the last one.
+    // CROSS JOIN keeps the queue the outer loop: ordered by payments' rowid, SQLite would rather walk
+    // all of payments (a page read per payment) than sort the few queued rows.
+    static const QString same = u"p.description IS q.description AND p.customer_name IS q.customer_name AND "
+                                "p.customer_email IS q.customer_email AND p.order_ref IS q.order_ref"_s;
+    static const QStringList statements{
+        u"INSERT INTO payments_fts (payments_fts, rowid, description, customer_name, customer_email, "
+        "order_ref) SELECT 'delete', q.row_id, q.description, q.customer_name, q.customer_email, "
+        "q.order_ref FROM payments_fts_queue q WHERE q.indexed = 1 AND NOT EXISTS (SELECT 1 FROM "
+        "payments p WHERE p.row_id = q.row_id AND %1) ORDER BY q.row_id"_s.arg(same),
+        u"INSERT INTO payments_fts (rowid, description, customer_name, customer_email, order_ref) "
+        "SELECT p.row_id, p.description, p.customer_name, p.customer_email, p.order_ref FROM "
+        "payments_fts_queue q CROSS JOIN payments p ON p.row_id = q.row_id WHERE q.indexed = 0 OR NOT (%1) "
+        "ORDER BY q.row_id"_s.arg(same),
+        u"DELETE FROM payments_fts_queue"_s,
+    };
+    return statements;
+}
+
+StoreError PaymentRepository::applyTextIndexQueue(Database &db)
+{
+    if (!db.isSqlite())
+        return {};
+    const StoreResult<QVariant> queue = db.queryValue(
+        u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'payments_fts_queue'"_s);
+    if (!queue.ok())
+        return queue.error();
+    if (queue.value().toLongLong() == 0)
+        return {};
+    for (const QString &statement : textIndexQueueStatements()) {
+        if (const StoreResult<qint64> done = db.exec(statement); !done.ok())
+            return done.error();
+    }
+    return {};
 }
 
 StoreError PaymentRepository::refreshDerived(DerivedBy by, const QString &value)
@@ -484,25 +630,23 @@ StoreError PaymentRepository::refreshDerived(DerivedBy by, const QString &value)
         if (locked.isError())
             return locked;
     }
-    const QString sqlText =
-        u"UPDATE payments SET "
-        "customer_name = CASE WHEN customer_id = '' THEN '' ELSE COALESCE((SELECT c.name FROM customers c "
-        "WHERE "
-        "c.id = payments.customer_id), customer_name) END, "
-        "customer_email = CASE WHEN customer_id = '' THEN '' ELSE COALESCE((SELECT c.email FROM customers c "
-        "WHERE c.id = payments.customer_id), customer_email) END, "
-        "card_brand = COALESCE((SELECT NULLIF(ch.card_brand, '') FROM charges ch WHERE ch.id = "
-        "payments.latest_charge_id), (SELECT NULLIF(m.card_brand, '') FROM payment_methods m WHERE m.id = "
-        "payments.payment_method_id), card_brand), "
-        "card_last4 = COALESCE((SELECT NULLIF(ch.card_last4, '') FROM charges ch WHERE ch.id = "
-        "payments.latest_charge_id), (SELECT NULLIF(m.card_last4, '') FROM payment_methods m WHERE m.id = "
-        "payments.payment_method_id), card_last4), "
-        "amount_refunded = %1(COALESCE((SELECT ch.amount_refunded FROM charges ch WHERE ch.id = "
-        "payments.latest_charge_id), 0), COALESCE((SELECT SUM(r.amount) FROM refunds r WHERE "
-        "r.payment_intent_id = payments.id AND r.status IN ('pending', 'requires_action', 'succeeded')), 0)) "
-        "WHERE %2 = ?"_s.arg(sql::greatest(m_db.dialect()), column);
+    // Built once per dialect and column (a statement of a kilobyte, looked up in the statement cache).
+    static const QHash<QString, QString> statements = [] {
+        QHash<QString, QString> built;
+        for (const Dialect dialect : {Dialect::Sqlite, Dialect::Postgres}) {
+            for (const QString &key :
+                 {u"id"_s, u"latest_charge_id"_s, u"customer_id"_s, u"payment_method_id"_s})
+                built.insert(QString::number(int(dialect)) + key, refreshStatement(dialect, key));
+        }
+        return built;
+    }();
+    const QString &sqlText = *statements.constFind(QString::number(int(m_db.dialect())) + column);
     const StoreResult<qint64> changed = m_db.exec(sqlText, {sql::text(value)});
-    return changed.ok() ? StoreError{} : changed.error();
+    if (!changed.ok())
+        return changed.error();
+    if (changed.value() > 0)
+        queueTextIndex();
+    return {};
 }
 
 StoreResult<std::optional<PaymentRow>> PaymentRepository::find(const QString &id)
@@ -796,6 +940,26 @@ StoreResult<qint64> PaymentRepository::count(const PaymentFilter &filter)
     if (!n.ok())
         return n.error();
     return n.value().toLongLong();
+}
+
+StoreResult<QStringList> PaymentRepository::cashiers(int limit)
+{
+    // Neither SQLite nor PostgreSQL skips through an index for DISTINCT: each step asks for the next name
+    // after the last one, which the index answers at once.
+    QStringList names;
+    const StoreError error = m_db.query(
+        u"WITH RECURSIVE names (name) AS ("
+        "SELECT (SELECT MIN(cashier) FROM payments WHERE cashier > '') "
+        "UNION ALL SELECT (SELECT MIN(cashier) FROM payments WHERE cashier > names.name) FROM names "
+        "WHERE names.name IS NOT NULL) "
+        "SELECT name FROM names WHERE name IS NOT NULL LIMIT ?"_s,
+        {qint64(std::max(limit, 1))}, [&names](const QSqlQuery &row) {
+            names << row.value(0).toString();
+            return true;
+        });
+    if (error.isError())
+        return error;
+    return names;
 }
 
 StoreResult<BoundedCount> PaymentRepository::countUpTo(const PaymentFilter &filter, qint64 cap)

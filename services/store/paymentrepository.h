@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QVariantList>
 
 #include <optional>
@@ -85,6 +86,10 @@ public:
     // else "cap or more" (BoundedCount::exact false, value == cap), for a console's "10,000+". Its cost
     // is bounded by the cap, not by the store's size.
     StoreResult<BoundedCount> countUpTo(const PaymentFilter &filter, qint64 cap);
+    // The cashiers that payments name (metadata.kassa_cashier), sorted byte-wise, at most `limit`: for
+    // a filter's list. A skip through the payments_cashier index, one step per distinct name, so a
+    // million payments by a dozen cashiers cost a dozen index look-ups.
+    StoreResult<QStringList> cashiers(int limit = 200);
     // SQLite only (a diagnostic for tests and benchmarks): EXPLAIN QUERY PLAN of what page() runs, one
     // line per step ("SEARCH payments USING INDEX payments_status (status=? AND created<?)").
     StoreResult<QString> explain(const PaymentFilter &filter, const PageRequest &request);
@@ -93,7 +98,17 @@ public:
     // refunded) of the payments that `by` selects. The other repositories call it after they write.
     StoreError refreshDerived(DerivedBy by, const QString &value);
 
+    // SQLite: brings the text index (payments_fts) up to date with the rows that payments_fts_queue
+    // names, and empties the queue (schema step 6). Every write to payments registers it to run just
+    // before its transaction commits (Database::beforeCommit), so the index is in step whenever no
+    // transaction is open; a search inside a transaction that wrote payments does not see them yet in
+    // its text terms. Does nothing on PostgreSQL or without the queue.
+    static StoreError applyTextIndexQueue(Database &db);
+    // Its statements, in order (for bench_ingest's plain reference, which keeps the index as the store does).
+    static const QStringList &textIndexQueueStatements();
+
 private:
+    void queueTextIndex();
     StoreResult<UpsertOutcome> write(const QJsonObject &json, qint64 observedAt);
     StoreError pageQuery(const PaymentFilter &filter, const PageRequest &request, QString *sqlText,
                          QVariantList *params, const ResolvedText *resolved = nullptr,

@@ -84,7 +84,8 @@ store::StoreError EventProcessor::applyInTransaction(const QJsonObject &event, R
     const qint64 created = event.value(u"created"_s).toInteger();
     const QJsonObject object = event.value(u"data"_s).toObject().value(u"object"_s).toObject();
     store::EventRepository events(m_db);
-    const store::StoreResult<bool> fresh = events.markProcessed(eventId, type, created);
+    const store::StoreResult<bool> fresh =
+        events.markProcessed(eventId, type, created, object.value(u"id"_s).toString());
     if (!fresh.ok())
         return fresh.error();
     applied->fresh = fresh.value();

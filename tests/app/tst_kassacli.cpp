@@ -1,26 +1,24 @@
 // kassa-cli as a user runs it: the real executable in its own process, against a simulator that runs in
 // this test's event loop on 127.0.0.1:0. Exit codes, what stdout and stderr say, and that no key ever
 // shows in either.
+#include "clitestsupport.h"
 #include "simtestclient.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using namespace kassa::cli::test;
 using kassa::sim::test::SimResponse;
 using kassa::sim::test::SimTestClient;
 
@@ -33,30 +31,6 @@ const QString PublishableKey = u"pk_test_kassacli9Bx4Mw7Dq2HsLe"_s;
 const QString MalformedKey = u"sk_test_kassa-cli!"_s;
 const QByteArray WebhookSecret = "whsec_kassacliTestSecret0123456789abcdef";
 const QString Card = u"visa •••• 4242"_s;
-
-struct CliResult
-{
-    int exitCode = -1;
-    bool crashedOrHung = false;
-    QString out;
-    QString err;
-    qint64 elapsedMs = 0;
-
-    QStringList lines() const { return out.split(u'\n', Qt::SkipEmptyParts); }
-    // The first column of the first line: the object's id in human output.
-    QString firstId() const { return out.section(u"  "_s, 0, 0).trimmed(); }
-    QJsonObject json(int line = 0) const
-    {
-        return QJsonDocument::fromJson(lines().value(line).toUtf8()).object();
-    }
-    QByteArray describe() const
-    {
-        return QString(u"exit "_s + QString::number(exitCode) +
-                       (crashedOrHung ? u" (crashed or hung)"_s : QString()) + u"\n--- stdout:\n"_s + out +
-                       u"--- stderr:\n"_s + err)
-            .toUtf8();
-    }
-};
 
 QString hmacHeader(const QByteArray &payload, const QByteArray &secret, qint64 timestamp)
 {
@@ -76,11 +50,6 @@ QJsonValue at(const QJsonObject &object, QStringView path)
 }
 
 } // namespace
-
-#define EXPECT_EXIT(result, code)                                                                            \
-    QVERIFY2(!(result).crashedOrHung && (result).exitCode == (code), (result).describe().constData())
-#define EXPECT_OUT(result, text) QVERIFY2((result).out.contains(text), (result).describe().constData())
-#define EXPECT_ERR(result, text) QVERIFY2((result).err.contains(text), (result).describe().constData())
 
 class tst_KassaCli : public QObject
 {
@@ -167,61 +136,17 @@ void tst_KassaCli::cleanup()
 CliResult tst_KassaCli::runRaw(const QStringList &arguments, const QString &envKey,
                                const QByteArray &stdinData, const QString &envApiBase)
 {
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(u"KASSA_STRIPE_API_KEY"_s);
-    environment.remove(u"KASSA_API_BASE"_s);
-    // CTest sets logging rules for the tests; they would override kassa-cli's own (and --verbose).
-    environment.remove(u"QT_LOGGING_RULES"_s);
-    if (!envKey.isEmpty())
-        environment.insert(u"KASSA_STRIPE_API_KEY"_s, envKey);
-    if (!envApiBase.isEmpty())
-        environment.insert(u"KASSA_API_BASE"_s, envApiBase);
+    QProcessEnvironment environment = cleanEnvironment();
     // Each test function has its own store (the default data folder, as a user's would be).
-    environment.insert(u"KASSA_DATA_DIR"_s, m_dir->filePath(u"data"_s));
-
-    QProcess process;
-    process.setProgram(QStringLiteral(KASSA_CLI_EXECUTABLE));
-    process.setArguments(arguments);
-    process.setProcessEnvironment(environment);
-    // The simulator answers from this thread's event loop, so wait in one rather than block.
-    QEventLoop loop;
-    QTimer guard;
-    guard.setSingleShot(true);
-    connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-    connect(&process, &QProcess::errorOccurred, &loop, &QEventLoop::quit);
-    connect(&guard, &QTimer::timeout, &loop, &QEventLoop::quit);
-    QElapsedTimer clock;
-    clock.start();
-    process.start();
-    CliResult result;
-    if (!process.waitForStarted(10'000)) {
-        result.crashedOrHung = true;
-        result.err = process.errorString();
-        return result;
-    }
-    if (!stdinData.isEmpty())
-        process.write(stdinData);
-    process.closeWriteChannel();
-    guard.start(30'000);
-    if (process.state() != QProcess::NotRunning)
-        loop.exec();
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished(5'000);
-        result.crashedOrHung = true;
-    }
-    result.elapsedMs = clock.elapsed();
-    result.exitCode = process.exitCode();
-    result.crashedOrHung = result.crashedOrHung || process.exitStatus() != QProcess::NormalExit;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-
-    for (const QString &secret : {TestKey, RestrictedKey, LiveKey, PublishableKey, MalformedKey,
-                                  QString::fromLatin1(WebhookSecret)}) {
-        if (result.out.contains(secret) || result.err.contains(secret))
-            m_leaks.append(u"kassa-cli "_s + arguments.join(u' ') + u" printed a secret:\n"_s +
-                           QString::fromUtf8(result.describe()));
-    }
+    addVariables(&environment, {{u"KASSA_STRIPE_API_KEY"_s, envKey},
+                                {u"KASSA_API_BASE"_s, envApiBase},
+                                {u"KASSA_DATA_DIR"_s, m_dir->filePath(u"data"_s)}});
+    const CliResult result =
+        runProgram(QStringLiteral(KASSA_CLI_EXECUTABLE), arguments, environment, stdinData, 30'000);
+    reportSecrets(
+        result, u"kassa-cli "_s + arguments.join(u' '),
+        {TestKey, RestrictedKey, LiveKey, PublishableKey, MalformedKey, QString::fromLatin1(WebhookSecret)},
+        &m_leaks);
     return result;
 }
 

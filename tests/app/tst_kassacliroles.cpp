@@ -4,25 +4,23 @@
 // users every command needs --user and a role that the permission table allows. Refund approval from the
 // command line: a cashier asks, is refused a direct refund and an approval, a manager approves (one
 // refund at Stripe, whatever is retried) or rejects with a reason; the audit log holds it all, intact.
+#include "clitestsupport.h"
 #include "simtestclient.h"
 #include "storetestsupport.h"
 
-#include <QElapsedTimer>
-#include <QEventLoop>
-#include <QFileInfo>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
 using namespace kassa::store;
 using namespace kassa::store::test;
+using namespace kassa::cli::test;
 using kassa::sim::test::SimTestClient;
 
 namespace {
@@ -32,32 +30,7 @@ const QString OwnerPhrase = u"olga's long passphrase"_s;
 const QString ManagerPin = u"24681357"_s;
 const QString CashierPin = u"13579246"_s;
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QByteArray describe() const
-    {
-        return QString(u"exit "_s + QString::number(exitCode) + u"\n--- stdout:\n"_s + out +
-                       u"--- stderr:\n"_s + err)
-            .toUtf8();
-    }
-    // The first id with this prefix in what was printed.
-    QString id(const QString &prefix) const
-    {
-        const QRegularExpression pattern(QRegularExpression::escape(prefix) + u"[A-Za-z0-9]+"_s);
-        const QRegularExpressionMatch match = pattern.match(out + err);
-        return match.hasMatch() ? match.captured(0) : QString();
-    }
-};
-
 } // namespace
-
-#define EXPECT_RUN(run, code, text)                                                                          \
-    QVERIFY2((run).exitCode == (code) && QString((run).out + (run).err).contains(text),                      \
-             (run).describe().constData())
 
 class TestKassaCliRoles : public QObject
 {
@@ -75,8 +48,8 @@ private slots:
 
 private:
     // kassa-cli as `user` (empty: nobody) with the store and the simulator.
-    Run run(const QString &user, const QStringList &arguments, const QByteArray &stdinData = {},
-            const QHash<QString, QString> &env = {});
+    CliResult run(const QString &user, const QStringList &arguments, const QByteArray &stdinData = {},
+                  const QHash<QString, QString> &env = {});
     void addUsers();
     QString pay(const QString &user, const QString &amount);
 
@@ -96,9 +69,7 @@ void TestKassaCliRoles::init()
 {
     m_fixture = std::make_unique<TestStore>();
     KASSA_CREATE_TEST_DATABASE(*m_fixture);
-    m_storeOption = m_fixture->isPostgres()
-                        ? QStringList{u"--database"_s, postgresUrl(m_fixture->config())}
-                        : QStringList{u"--data-dir"_s, QFileInfo(m_fixture->path()).absolutePath()};
+    m_storeOption = storeOption(*m_fixture);
     m_sim = std::make_unique<SimTestClient>();
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
@@ -113,66 +84,33 @@ void TestKassaCliRoles::cleanup()
     QVERIFY2(m_leaks.isEmpty(), qPrintable(m_leaks.join(u"\n\n"_s)));
 }
 
-Run TestKassaCliRoles::run(const QString &user, const QStringList &arguments, const QByteArray &stdinData,
-                           const QHash<QString, QString> &env)
+CliResult TestKassaCliRoles::run(const QString &user, const QStringList &arguments,
+                                 const QByteArray &stdinData, const QHash<QString, QString> &env)
 {
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    for (const char *name :
-         {"KASSA_STRIPE_API_KEY", "KASSA_PIN", "KASSA_NEW_PIN", "QT_LOGGING_RULES", "KASSA_API_BASE"})
-        environment.remove(QString::fromLatin1(name));
+    QProcessEnvironment environment = cleanEnvironment();
     environment.insert(u"KASSA_TILL"_s, u"till-roles"_s);
     environment.insert(u"KASSA_STRIPE_API_KEY"_s, TestKey);
     static const QHash<QString, QString> Pins{
         {u"olga"_s, OwnerPhrase}, {u"max"_s, ManagerPin}, {u"cara"_s, CashierPin}};
     if (!user.isEmpty())
         environment.insert(u"KASSA_PIN"_s, Pins.value(user));
-    for (auto it = env.cbegin(); it != env.cend(); ++it)
-        environment.insert(it.key(), it.value());
+    addVariables(&environment, env);
     QStringList all = m_storeOption + QStringList{u"--api-base"_s, m_sim->simulator().baseUrl().toString()};
     if (!user.isEmpty())
         all << u"--user"_s << user;
     all << arguments;
 
-    QProcess process;
-    process.setProgram(QStringLiteral(KASSA_CLI_EXECUTABLE));
-    process.setArguments(all);
-    process.setProcessEnvironment(environment);
-    // The simulator answers from this thread's event loop: wait in one.
-    QEventLoop loop;
-    QTimer guard;
-    guard.setSingleShot(true);
-    connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-    connect(&process, &QProcess::errorOccurred, &loop, &QEventLoop::quit);
-    connect(&guard, &QTimer::timeout, &loop, &QEventLoop::quit);
-    process.start();
-    Run result;
-    if (!process.waitForStarted(10'000))
-        return result;
-    process.write(stdinData);
-    process.closeWriteChannel();
-    guard.start(60'000);
-    if (process.state() != QProcess::NotRunning)
-        loop.exec();
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished(5'000);
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    for (const QString &secret : {TestKey, OwnerPhrase, ManagerPin, CashierPin}) {
-        if (result.out.contains(secret) || result.err.contains(secret))
-            m_leaks << u"kassa-cli %1 printed a secret:\n%2"_s.arg(all.join(u' '),
-                                                                   QString::fromUtf8(result.describe()));
-    }
+    const CliResult result =
+        runProgram(QStringLiteral(KASSA_CLI_EXECUTABLE), all, environment, stdinData, 60'000);
+    reportSecrets(result, u"kassa-cli "_s + all.join(u' '), {TestKey, OwnerPhrase, ManagerPin, CashierPin},
+                  &m_leaks);
     return result;
 }
 
 void TestKassaCliRoles::addUsers()
 {
-    Run r = run({}, {u"users"_s, u"add"_s, u"olga"_s, u"--role"_s, u"owner"_s}, {},
-                {{u"KASSA_NEW_PIN"_s, OwnerPhrase}});
+    CliResult r = run({}, {u"users"_s, u"add"_s, u"olga"_s, u"--role"_s, u"owner"_s}, {},
+                      {{u"KASSA_NEW_PIN"_s, OwnerPhrase}});
     EXPECT_RUN(r, 0, u"olga"_s);
     r = run(u"olga"_s, {u"users"_s, u"add"_s, u"max"_s, u"--role"_s, u"manager"_s}, {},
             {{u"KASSA_NEW_PIN"_s, ManagerPin}});
@@ -184,8 +122,8 @@ void TestKassaCliRoles::addUsers()
 
 QString TestKassaCliRoles::pay(const QString &user, const QString &amount)
 {
-    const Run paid = run(user, {u"pay"_s, u"--amount"_s, amount, u"--currency"_s, u"usd"_s,
-                                u"--payment-method"_s, u"pm_card_visa"_s});
+    const CliResult paid = run(user, {u"pay"_s, u"--amount"_s, amount, u"--currency"_s, u"usd"_s,
+                                      u"--payment-method"_s, u"pm_card_visa"_s});
     if (paid.exitCode != 0) {
         qWarning("pay failed: %s", paid.describe().constData());
         return {};
@@ -244,7 +182,7 @@ void TestKassaCliRoles::commandsPerRole()
                7, u"may not"_s);
 
     // The audit log has each payment and refund, and its chain holds.
-    const Run audit = run(u"olga"_s, {u"--json"_s, u"audit"_s, u"show"_s, u"--limit"_s, u"0"_s});
+    const CliResult audit = run(u"olga"_s, {u"--json"_s, u"audit"_s, u"show"_s, u"--limit"_s, u"0"_s});
     QCOMPARE(audit.exitCode, 0);
     QVERIFY2(audit.out.contains(u"payment.create"_s) && audit.out.contains(u"refund.create"_s),
              audit.describe().constData());
@@ -257,8 +195,8 @@ void TestKassaCliRoles::refundApproval()
     const QString pi = pay(u"cara"_s, u"40.00"_s);
     QVERIFY(!pi.isEmpty());
 
-    Run r = run(u"cara"_s, {u"refunds"_s, u"request"_s, pi, u"--amount"_s, u"15.00"_s, u"--reason"_s,
-                            u"requested_by_customer"_s, u"--note"_s, u"box was damaged"_s});
+    CliResult r = run(u"cara"_s, {u"refunds"_s, u"request"_s, pi, u"--amount"_s, u"15.00"_s, u"--reason"_s,
+                                  u"requested_by_customer"_s, u"--note"_s, u"box was damaged"_s});
     EXPECT_RUN(r, 0, u"pending"_s);
     const QString first = r.id(u"rr_"_s);
     QVERIFY(!first.isEmpty());
@@ -278,7 +216,7 @@ void TestKassaCliRoles::refundApproval()
     EXPECT_RUN(run(u"olga"_s, {u"refunds"_s, u"approve"_s, first}), 4, u"already approved by max"_s);
 
     // Stripe made one refund, and it names the request and its people.
-    const Run listed = run(u"max"_s, {u"--json"_s, u"refunds"_s, u"list"_s});
+    const CliResult listed = run(u"max"_s, {u"--json"_s, u"refunds"_s, u"list"_s});
     QCOMPARE(listed.exitCode, 0);
     QCOMPARE(listed.out.count(u"\"object\":\"refund\""_s), 1);
     const QJsonObject made = QJsonDocument::fromJson(listed.out.split(u'\n').first().toUtf8()).object();
@@ -301,7 +239,7 @@ void TestKassaCliRoles::refundApproval()
     QVERIFY2(r.out.contains(first) && r.out.contains(u"succeeded"_s), r.describe().constData());
     EXPECT_RUN(run(u"cara"_s, {u"refunds"_s, u"pending"_s}), 0, u"no refund requests are waiting"_s);
 
-    const Run audit = run(u"olga"_s, {u"--json"_s, u"audit"_s, u"show"_s, u"--limit"_s, u"0"_s});
+    const CliResult audit = run(u"olga"_s, {u"--json"_s, u"audit"_s, u"show"_s, u"--limit"_s, u"0"_s});
     for (const QString &action : {u"refund.request"_s, u"refund.approve"_s, u"refund.reject"_s})
         QVERIFY2(audit.out.contains(action), qPrintable(action + u'\n' + audit.out));
     EXPECT_RUN(run(u"olga"_s, {u"audit"_s, u"verify"_s}), 0, u"intact"_s);

@@ -3,20 +3,21 @@
 // on a PostgreSQL one. The first user, --user with the PIN from KASSA_PIN or stdin, refusals by role,
 // set-pin, lock-out, disable, audit show, and audit verify before and after rows are changed by hand.
 // No PIN ever shows in what kassa-cli prints.
+#include "clitestsupport.h"
 #include "services/security/auditlog.h"
 #include "services/store/database.h"
 #include "storetestsupport.h"
 
-#include <QFileInfo>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTest>
 #include <QUrl>
 
 using namespace Qt::StringLiterals;
 using namespace kassa::store;
 using namespace kassa::store::test;
+using namespace kassa::cli::test;
 
 namespace {
 
@@ -26,25 +27,7 @@ const QString CashierPin = u"135792"_s;
 const QString CashierNewPin = u"97531"_s;
 const QString WrongPin = u"864200"_s;
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QByteArray describe() const
-    {
-        return QString(u"exit "_s + QString::number(exitCode) + u"\n--- stdout:\n"_s + out +
-                       u"--- stderr:\n"_s + err)
-            .toUtf8();
-    }
-};
-
 } // namespace
-
-#define EXPECT_RUN(run, code, text)                                                                          \
-    QVERIFY2((run).exitCode == (code) && QString((run).out + (run).err).contains(text),                      \
-             (run).describe().constData())
 
 class TestKassaCliUsers : public QObject
 {
@@ -60,8 +43,8 @@ private slots:
 
 private:
     // kassa-cli with the store option first; `env` adds variables (KASSA_PIN, KASSA_NEW_PIN).
-    Run run(const QStringList &arguments, const QByteArray &stdinData = {},
-            const QHash<QString, QString> &env = {});
+    CliResult run(const QStringList &arguments, const QByteArray &stdinData = {},
+                  const QHash<QString, QString> &env = {});
 
     std::unique_ptr<TestStore> m_fixture;
     QStringList m_storeOption;
@@ -77,9 +60,7 @@ void TestKassaCliUsers::init()
 {
     m_fixture = std::make_unique<TestStore>();
     KASSA_CREATE_TEST_DATABASE(*m_fixture);
-    m_storeOption = m_fixture->isPostgres()
-                        ? QStringList{u"--database"_s, postgresUrl(m_fixture->config())}
-                        : QStringList{u"--data-dir"_s, QFileInfo(m_fixture->path()).absolutePath()};
+    m_storeOption = storeOption(*m_fixture);
     m_leaks.clear();
 }
 
@@ -89,39 +70,17 @@ void TestKassaCliUsers::cleanup()
     QVERIFY2(m_leaks.isEmpty(), qPrintable(m_leaks.join(u"\n\n"_s)));
 }
 
-Run TestKassaCliUsers::run(const QStringList &arguments, const QByteArray &stdinData,
-                           const QHash<QString, QString> &env)
+CliResult TestKassaCliUsers::run(const QStringList &arguments, const QByteArray &stdinData,
+                                 const QHash<QString, QString> &env)
 {
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"KASSA_STRIPE_API_KEY", "KASSA_PIN", "KASSA_NEW_PIN", "QT_LOGGING_RULES"})
-        environment.remove(QString::fromLatin1(name));
+    QProcessEnvironment environment = cleanEnvironment();
     environment.insert(u"KASSA_TILL"_s, u"till-cli"_s);
-    for (auto it = env.cbegin(); it != env.cend(); ++it)
-        environment.insert(it.key(), it.value());
-    QProcess process;
-    process.setProgram(QStringLiteral(KASSA_CLI_EXECUTABLE));
-    process.setArguments(m_storeOption + arguments);
-    process.setProcessEnvironment(environment);
-    process.start();
-    Run result;
-    if (!process.waitForStarted(10'000))
-        return result;
-    process.write(stdinData);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(60'000)) {
-        process.kill();
-        process.waitForFinished(5'000);
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    for (const QString &secret :
-         {OwnerPhrase, ManagerPin, CashierPin, CashierNewPin, WrongPin, u"pbkdf2"_s}) {
-        if (result.out.contains(secret) || result.err.contains(secret))
-            m_leaks << u"kassa-cli %1 printed a secret:\n%2"_s.arg(arguments.join(u' '),
-                                                                   QString::fromUtf8(result.describe()));
-    }
+    addVariables(&environment, env);
+    // No simulator here: nothing needs the event loop, but waiting in it does no harm.
+    const CliResult result = runProgram(QStringLiteral(KASSA_CLI_EXECUTABLE), m_storeOption + arguments,
+                                        environment, stdinData, 60'000);
+    reportSecrets(result, u"kassa-cli "_s + arguments.join(u' '),
+                  {OwnerPhrase, ManagerPin, CashierPin, CashierNewPin, WrongPin, u"pbkdf2"_s}, &m_leaks);
     return result;
 }
 
@@ -130,7 +89,7 @@ void TestKassaCliUsers::usersAndAudit()
     const QHash<QString, QString> asOwner{{u"KASSA_PIN"_s, OwnerPhrase}};
 
     // An empty store: nobody to log in as, and the first user must be an owner.
-    Run r = run({u"users"_s, u"list"_s});
+    CliResult r = run({u"users"_s, u"list"_s});
     EXPECT_RUN(r, 0, u"no users yet"_s);
     r = run({u"--user"_s, u"olga"_s, u"users"_s, u"list"_s}, OwnerPhrase.toUtf8() + '\n');
     EXPECT_RUN(r, 0, u"the store has no users yet, so --user olga is ignored"_s);

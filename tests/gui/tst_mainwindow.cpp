@@ -18,6 +18,7 @@
 #include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QLocale>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -50,6 +51,7 @@ private slots:
     void navigationPerRole_data();
     void navigationPerRole();
     void sectionsFollowThePermissionTable();
+    void sectionIconsRender();
     void testModeBanner();
     void demoPinsOnlyInDemo();
     void idleLockLocksBack();
@@ -248,6 +250,45 @@ void TestMainWindow::sectionsFollowThePermissionTable()
         for (const Section section : AllSections)
             QCOMPARE(sections.contains(section), allows(role, sectionPermission(section)));
     }
+}
+
+// The icons are SVG resources drawn by Qt's svg icon engine plugin. A missing plugin would leave the
+// navigation silently bare, so this fails rather than skips: it means the install is broken.
+void TestMainWindow::sectionIconsRender()
+{
+    const auto drawsSomething = [](const QImage &image) {
+        for (int y = 0; y < image.height(); ++y) {
+            for (int x = 0; x < image.width(); ++x) {
+                if (qAlpha(image.pixel(x, y)) > 0)
+                    return true;
+            }
+        }
+        return false;
+    };
+    QList<std::pair<QString, QIcon>> icons;
+    for (const Section section : AllSections)
+        icons.emplaceBack(sectionTitle(section), sectionIcon(section));
+    icons.emplaceBack(u"Lock"_s, lockIcon());
+    for (const auto &[name, icon] : icons) {
+        QVERIFY2(!icon.isNull(), qPrintable(name));
+        const QPixmap pixmap = icon.pixmap(24);
+        QVERIFY2(!pixmap.isNull(), qPrintable(u"%1: no pixmap; is the Qt SVG plugin installed?"_s.arg(name)));
+        QVERIFY2(drawsSomething(pixmap.toImage()), qPrintable(name));
+        // High-DPI: drawn at the device's resolution, not a 24 px image scaled up.
+        const QPixmap sharp = icon.pixmap(QSize(24, 24), 2.0);
+        QCOMPARE(sharp.size(), QSize(48, 48));
+        QVERIFY2(drawsSomething(sharp.toImage()), qPrintable(name));
+    }
+
+    QVERIFY(logIn(u"olga"_s, u"1111"_s));
+    auto *navigation = m_window->findChild<QListWidget *>(u"navigation"_s);
+    QVERIFY(navigation);
+    QVERIFY(navigation->count() > 0);
+    for (int row = 0; row < navigation->count(); ++row)
+        QVERIFY2(!navigation->item(row)->icon().isNull(), qPrintable(navigation->item(row)->text()));
+    auto *lockButton = m_window->findChild<QPushButton *>(u"lockButton"_s);
+    QVERIFY(lockButton);
+    QVERIFY(!lockButton->icon().isNull());
 }
 
 void TestMainWindow::testModeBanner()

@@ -11,6 +11,7 @@
 #include "services/reports/reportservice.h"
 #include "services/reports/reportsummary.h"
 #include "services/reports/timebuckets.h"
+#include "services/security/auditlog.h"
 #include "services/store/chargerepository.h"
 #include "services/store/migrations.h"
 #include "services/store/paymentmethodrepository.h"
@@ -159,6 +160,8 @@ private slots:
     void filters_data();
     void filters();
     void shifts();
+    void shiftsFromLogIns();
+    void exportNeedsPermission();
     void csvIsExact();
     void csvQuotesAndNeutralises();
     void summaryShowsTheFigures();
@@ -564,6 +567,71 @@ void TestReportService::shifts()
                      "canceled 0"_s,
                      u"USD sales 1 15.00 refunds 0 0.00 pending 0 0.00 failed 0 net 15.00 avg 15.00 "
                      "declined 0 canceled 0"_s}));
+}
+
+// Shifts from the audit log's log-ins: anna at T1 from 08:00, back after a lock at 10:00 (the same
+// shift), until ben logs in at T1 at 14:00; ben's shift is still open. Carl at T2 logged in yesterday at
+// 09:00 and handed over to dora at 17:00 yesterday: out of today. Failed log-ins are no shift.
+void TestReportService::shiftsFromLogIns()
+{
+    qint64 clock = 0;
+    m_db->setClock([&clock] { return clock; });
+    security::AuditLog audit(*m_db);
+    const auto logIn = [&](const QString &name, const QString &till, qint64 at,
+                           const QString &action = u"login"_s) {
+        clock = at;
+        const StoreError error = audit.record(security::ActingUser{7, name, Role::Cashier, till}, action);
+        QVERIFY2(!error.isError(), describe(error).constData());
+    };
+    logIn(u"carl"_s, u"T2"_s, PreviousDay + 9 * 3600);
+    logIn(u"dora"_s, u"T2"_s, PreviousDay + 17 * 3600);
+    logIn(u"anna"_s, u"T1"_s, at(8));
+    logIn(u"anna"_s, u"T1"_s, at(10));
+    logIn(u"ben"_s, u"T1"_s, at(12), u"login.failed"_s);
+    logIn(u"ben"_s, u"T1"_s, at(14));
+    clock = at(18);
+
+    ReportService service(*m_db, Manager);
+    const StoreResult<QList<Shift>> today = service.shifts(Day, NextDay);
+    VERIFY_RESULT(today);
+    // dora's shift at T2 is open (nobody took over), so it reaches into today.
+    QCOMPARE(today.value(), (QList<Shift>{{u"T1"_s, u"ben"_s, at(14), std::nullopt},
+                                          {u"T1"_s, u"anna"_s, at(8), at(14)},
+                                          {u"T2"_s, u"dora"_s, PreviousDay + 17 * 3600, std::nullopt}}));
+    const StoreResult<QList<Shift>> yesterday = service.shifts(PreviousDay, Day, u"T2"_s);
+    VERIFY_RESULT(yesterday);
+    QCOMPARE(yesterday.value(),
+             (QList<Shift>{{u"T2"_s, u"dora"_s, PreviousDay + 17 * 3600, std::nullopt},
+                           {u"T2"_s, u"carl"_s, PreviousDay + 9 * 3600, PreviousDay + 17 * 3600}}));
+    // Cashiers see no shifts either.
+    const security::ActingUser cashier{8, u"cara"_s, Role::Cashier, u"T1"_s};
+    const StoreResult<QList<Shift>> refused = ReportService(*m_db, cashier).shifts(Day, NextDay);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().kind, StoreError::Kind::Refused);
+}
+
+// The CSV file through the service: the bytes of ReportCsv for a manager; a cashier is refused and no
+// file appears.
+void TestReportService::exportNeedsPermission()
+{
+    seedShop();
+    const Report report = run(ReportRequest::forDay(QDate(2026, 11, 20), Berlin));
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString written = dir.filePath(u"day.csv"_s);
+    VERIFY_STORE(ReportService(*m_db, Manager).exportCsv(report, written));
+    QFile file(written);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), ReportCsv::toCsv(report));
+
+    const QString refusedPath = dir.filePath(u"refused.csv"_s);
+    const security::ActingUser cashier{8, u"cara"_s, Role::Cashier, u"till-1"_s};
+    const StoreError refused = ReportService(*m_db, cashier).exportCsv(report, refusedPath);
+    QCOMPARE(refused.kind, StoreError::Kind::Refused);
+    QVERIFY(!QFile::exists(refusedPath));
+    const StoreError unwritable =
+        ReportService(*m_db, Manager).exportCsv(report, dir.filePath(u"no/such/dir/day.csv"_s));
+    QCOMPARE(unwritable.kind, StoreError::Kind::Io);
 }
 
 void TestReportService::csvIsExact()

@@ -40,24 +40,6 @@ SaleOrder order(qint64 amount, const QString &description = u"Coffee beans"_s, c
                      customer};
 }
 
-// A form POSTed to a hosted page of the simulator, as the customer's browser would; the status.
-int postForm(const QUrl &url, const QByteArray &form)
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
-    request.setTransferTimeout(10'000);
-    QNetworkReply *reply = network.post(request, form);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    if (!reply->isFinished())
-        loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    delete reply;
-    return status;
-}
-
 } // namespace
 
 class TestSale : public QObject
@@ -288,7 +270,7 @@ void TestSale::threeDSecure()
     QCOMPARE(urls.size(), 1);
     QVERIFY(!sale->payWithTestCard(u"pm_card_visa"_s)); // waiting: a second Enter does nothing
 
-    QCOMPARE(postForm(url, authenticates ? "result=succeed" : "result=fail"), 200);
+    QCOMPARE(kassa::sync::test::postHostedForm(url, authenticates ? "result=succeed" : "result=fail"), 200);
     if (authenticates) {
         QVERIFY(waitFor(*sale, Sale::State::Approved));
         QCOMPARE(sale->result().last4, u"3184"_s);
@@ -465,7 +447,9 @@ void TestSale::checkoutCompleted()
     QCOMPARE(session.json.value(u"client_reference_id"_s).toString(), sale->orderRef());
     QCOMPARE(session.json.value(u"amount_total"_s).toInteger(), 2950);
 
-    QVERIFY(postForm(QUrl(url.toString() + u"/pay"_s), "card=4242424242424242") / 100 <= 3);
+    QVERIFY(kassa::sync::test::postHostedForm(QUrl(url.toString() + u"/pay"_s), "card=4242424242424242") /
+                100 <=
+            3);
     QVERIFY(waitFor(*sale, Sale::State::Approved));
     QCOMPARE(sale->result().amount.minorUnits(), 2950);
     QCOMPARE(sale->result().last4, u"4242"_s);

@@ -2,14 +2,10 @@
 // test's event loop, with the real Secret Service (gnome-keyring, as CI runs it), without one (a D-Bus
 // address that leads nowhere), and with a locked keyring (a private gnome-keyring whose login collection
 // is locked over D-Bus). Nothing secret in any output.
+#include "clitestsupport.h"
 #include "simtestclient.h"
-#include "storetestsupport.h"
 
-#include <QDBusConnection>
-#include <QDBusConnectionInterface>
 #include <QDirIterator>
-#include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,21 +15,12 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using namespace kassa::cli::test;
 using kassa::sim::test::SimTestClient;
-
-#define REQUIRE_OR_SKIP(condition, message)                                                                  \
-    do {                                                                                                     \
-        if (!(condition)) {                                                                                  \
-            if (qEnvironmentVariableIntValue("KASSA_REQUIRE_SERVICES") == 1)                                 \
-                QFAIL(qPrintable(message));                                                                  \
-            QSKIP(qPrintable(message));                                                                      \
-        }                                                                                                    \
-    } while (false)
 
 namespace {
 
@@ -46,47 +33,7 @@ const QString DatabasePassword = u"keycmds-db-pässword-93184"_s;
 // Any whole webhook secret, such as the one the simulator makes for webhook register.
 const QRegularExpression AnyWebhookSecret(u"whsec_[A-Za-z0-9+/=_-]{8,}"_s);
 
-struct CliResult
-{
-    int exitCode = -1;
-    bool crashedOrHung = false;
-    QString out;
-    QString err;
-
-    QByteArray describe() const
-    {
-        return QString(u"exit "_s + QString::number(exitCode) +
-                       (crashedOrHung ? u" (crashed or hung)"_s : QString()) + u"\n--- stdout:\n"_s + out +
-                       u"--- stderr:\n"_s + err)
-            .toUtf8();
-    }
-};
-
-bool secretServiceRunning()
-{
-    QDBusConnection bus = QDBusConnection::sessionBus();
-    return bus.isConnected() && bus.interface() &&
-           bus.interface()->isServiceRegistered(u"org.freedesktop.secrets"_s).value();
-}
-
 } // namespace
-
-// Each evaluates `result` once: it may be a run of kassa-cli.
-#define EXPECT_EXIT(result, code)                                                                            \
-    do {                                                                                                     \
-        const CliResult r_ = (result);                                                                       \
-        QVERIFY2(!r_.crashedOrHung && r_.exitCode == (code), r_.describe().constData());                     \
-    } while (false)
-#define EXPECT_OUT(result, text)                                                                             \
-    do {                                                                                                     \
-        const CliResult r_ = (result);                                                                       \
-        QVERIFY2(r_.out.contains(text), r_.describe().constData());                                          \
-    } while (false)
-#define EXPECT_ERR(result, text)                                                                             \
-    do {                                                                                                     \
-        const CliResult r_ = (result);                                                                       \
-        QVERIFY2(r_.err.contains(text), r_.describe().constData());                                          \
-    } while (false)
 
 class tst_KeyCommands : public QObject
 {
@@ -161,61 +108,19 @@ CliResult tst_KeyCommands::runProgram(const QString &program, const QStringList 
                                       const QByteArray &stdinData,
                                       const QHash<QString, QString> &extraEnvironment, int timeoutMs)
 {
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(u"KASSA_STRIPE_API_KEY"_s);
-    environment.remove(u"KASSA_API_BASE"_s);
-    environment.remove(u"QT_LOGGING_RULES"_s);
+    QProcessEnvironment environment = cleanEnvironment();
     environment.insert(u"KASSA_DATA_DIR"_s, m_dir->filePath(u"data"_s));
-    for (auto it = extraEnvironment.cbegin(); it != extraEnvironment.cend(); ++it) {
-        if (it.value().isEmpty())
-            environment.remove(it.key());
-        else
-            environment.insert(it.key(), it.value());
-    }
-    QProcess process;
-    process.setProgram(program);
-    process.setArguments(arguments);
-    process.setProcessEnvironment(environment);
-    // The simulator answers from this thread's event loop, so wait in one rather than block.
-    QEventLoop loop;
-    QTimer guard;
-    guard.setSingleShot(true);
-    connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-    connect(&process, &QProcess::errorOccurred, &loop, &QEventLoop::quit);
-    connect(&guard, &QTimer::timeout, &loop, &QEventLoop::quit);
-    process.start();
-    CliResult result;
-    if (!process.waitForStarted(10'000)) {
-        result.crashedOrHung = true;
-        result.err = process.errorString();
-        return result;
-    }
-    process.write(stdinData);
-    process.closeWriteChannel();
-    guard.start(timeoutMs);
-    if (process.state() != QProcess::NotRunning)
-        loop.exec();
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished(5'000);
-        result.crashedOrHung = true;
-    }
-    result.exitCode = process.exitCode();
-    result.crashedOrHung = result.crashedOrHung || process.exitStatus() != QProcess::NormalExit;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
+    addVariables(&environment, extraEnvironment);
+    const CliResult result =
+        kassa::cli::test::runProgram(program, arguments, environment, stdinData, timeoutMs);
 
-    const QString both = result.out + result.err;
-    for (const QString &secret :
-         {TestKey, RestrictedKey, LiveKey, PublishableKey, WebhookSecret, DatabasePassword}) {
-        // The whole secret, or what follows its prefix.
-        if (both.contains(secret) || both.contains(secret.mid(8)))
-            m_leaks.append(u"%1 %2 printed a secret:\n%3"_s.arg(program, arguments.join(u' '),
-                                                                QString::fromUtf8(result.describe())));
-    }
-    if (AnyWebhookSecret.match(both).hasMatch())
-        m_leaks.append(u"%1 %2 printed a webhook secret:\n%3"_s.arg(program, arguments.join(u' '),
-                                                                    QString::fromUtf8(result.describe())));
+    const QString command = program + u' ' + arguments.join(u' ');
+    // The whole secret, or what follows its prefix.
+    reportSecrets(result, command,
+                  {TestKey, RestrictedKey, LiveKey, PublishableKey, WebhookSecret, DatabasePassword},
+                  &m_leaks, 8);
+    if (AnyWebhookSecret.match(result.out + result.err).hasMatch())
+        m_leaks.append(command + u" printed a webhook secret:\n"_s + QString::fromUtf8(result.describe()));
     return result;
 }
 
@@ -264,9 +169,9 @@ void tst_KeyCommands::setRefusesBeforeTheKeychain()
 
 void tst_KeyCommands::setCheckRemove()
 {
-    REQUIRE_OR_SKIP(secretServiceRunning(),
-                    u"no Secret Service on the session bus (run under dbus-run-session "
-                    "with gnome-keyring-daemon --unlock, as scripts/test.sh does)"_s);
+    KASSA_REQUIRE_OR_SKIP(secretServiceRunning(),
+                          u"no Secret Service on the session bus (run under dbus-run-session "
+                          "with gnome-keyring-daemon --unlock, as scripts/test.sh does)"_s);
     const CliResult none = cli({u"keys"_s, u"check"_s});
     EXPECT_EXIT(none, 6);
     EXPECT_ERR(none, u"no Stripe secret key is stored for profile '%1'"_s.arg(m_profile));
@@ -333,7 +238,7 @@ void tst_KeyCommands::setCheckRemove()
 
 void tst_KeyCommands::keyResolution()
 {
-    REQUIRE_OR_SKIP(secretServiceRunning(), u"no Secret Service on the session bus"_s);
+    KASSA_REQUIRE_OR_SKIP(secretServiceRunning(), u"no Secret Service on the session bus"_s);
     // Nothing stored: the message names every way.
     const CliResult none = cli({u"balance"_s});
     EXPECT_EXIT(none, 6);
@@ -361,7 +266,7 @@ void tst_KeyCommands::keyResolution()
 
 void tst_KeyCommands::webhookRegisterKeepsTheSecret()
 {
-    REQUIRE_OR_SKIP(secretServiceRunning(), u"no Secret Service on the session bus"_s);
+    KASSA_REQUIRE_OR_SKIP(secretServiceRunning(), u"no Secret Service on the session bus"_s);
     EXPECT_EXIT(cli({u"keys"_s, u"set"_s}, TestKey.toUtf8()), 0);
     const CliResult registered = cli({u"webhook"_s, u"register"_s, u"http://127.0.0.1:9/webhook"_s});
     EXPECT_EXIT(registered, 0);
@@ -404,7 +309,7 @@ void tst_KeyCommands::webhookRegisterKeepsTheSecret()
 
 void tst_KeyCommands::databasePassword()
 {
-    REQUIRE_OR_SKIP(secretServiceRunning(), u"no Secret Service on the session bus"_s);
+    KASSA_REQUIRE_OR_SKIP(secretServiceRunning(), u"no Secret Service on the session bus"_s);
     kassa::store::test::TestStore store;
     QString why;
     const auto status = store.create(u"postgres"_s, &why);
@@ -412,7 +317,7 @@ void tst_KeyCommands::databasePassword()
         QSKIP(qPrintable(why));
     QVERIFY2(status == kassa::store::test::TestStore::Status::Ready, qPrintable(why));
     const QString password = qEnvironmentVariable("PGPASSWORD");
-    REQUIRE_OR_SKIP(!password.isEmpty(), u"PGPASSWORD is not set (pg_virtualenv sets it)"_s);
+    KASSA_REQUIRE_OR_SKIP(!password.isEmpty(), u"PGPASSWORD is not set (pg_virtualenv sets it)"_s);
     // The URL without a password, and libpq without its own ways to find one.
     const kassa::store::DatabaseConfig config = store.config();
     const QString url = u"postgresql://%1@%2:%3/%4"_s.arg(
@@ -498,8 +403,8 @@ void tst_KeyCommands::lockedKeyring()
     const QString dbusRunSession = QStandardPaths::findExecutable(u"dbus-run-session"_s);
     const QString keyringDaemon = QStandardPaths::findExecutable(u"gnome-keyring-daemon"_s);
     const QString gdbus = QStandardPaths::findExecutable(u"gdbus"_s);
-    REQUIRE_OR_SKIP(!dbusRunSession.isEmpty() && !keyringDaemon.isEmpty() && !gdbus.isEmpty(),
-                    u"dbus-run-session, gnome-keyring-daemon and gdbus are needed"_s);
+    KASSA_REQUIRE_OR_SKIP(!dbusRunSession.isEmpty() && !keyringDaemon.isEmpty() && !gdbus.isEmpty(),
+                          u"dbus-run-session, gnome-keyring-daemon and gdbus are needed"_s);
     QVERIFY(QDir().mkpath(m_dir->filePath(u"run"_s)));
     QFile::setPermissions(m_dir->filePath(u"run"_s),
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);

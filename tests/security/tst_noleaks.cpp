@@ -6,14 +6,11 @@
 // read back with SQL (and pg_dump's output), the private HOME and XDG folders (settings), every line
 // kassa-cli printed or logged, and what the simulator logged through the log filter. None may hold a
 // Stripe key, a webhook secret, a PIN, the database password or a Luhn-valid card number.
+#include "clitestsupport.h"
 #include "services/security/logfilter.h"
 #include "simtestclient.h"
-#include "storetestsupport.h"
 
-#include <QDBusConnection>
-#include <QDBusConnectionInterface>
 #include <QDirIterator>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -32,7 +29,6 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 #include <QUrl>
 
 #include <memory>
@@ -42,15 +38,7 @@ using kassa::sim::test::SimResponse;
 using kassa::sim::test::SimTestClient;
 using namespace kassa::store;
 using namespace kassa::store::test;
-
-#define REQUIRE_OR_SKIP(condition, message)                                                                  \
-    do {                                                                                                     \
-        if (!(condition)) {                                                                                  \
-            if (qEnvironmentVariableIntValue("KASSA_REQUIRE_SERVICES") == 1)                                 \
-                QFAIL(qPrintable(message));                                                                  \
-            QSKIP(qPrintable(message));                                                                      \
-        }                                                                                                    \
-    } while (false)
+using namespace kassa::cli::test;
 
 namespace {
 
@@ -66,22 +54,6 @@ const QStringList TestCardNumbers{u"4242424242424242"_s, u"4000000000000002"_s, 
                                   u"5555555555554444"_s, u"4000056655665556"_s};
 const QString ReaderCard = u"4000 0566 5566 5556"_s;
 
-struct Run
-{
-    int exitCode = -1;
-    bool crashedOrHung = false;
-    QString out;
-    QString err;
-
-    QByteArray describe() const
-    {
-        return QString(u"exit "_s + QString::number(exitCode) +
-                       (crashedOrHung ? u" (crashed or hung)"_s : QString()) + u"\n--- stdout:\n"_s + out +
-                       u"--- stderr:\n"_s + err)
-            .toUtf8();
-    }
-};
-
 // Something that was scanned: a file, a table, an output.
 struct Scanned
 {
@@ -91,13 +63,6 @@ struct Scanned
     // not any card number or key another test may have put there on purpose.
     bool onlyOwnSecrets = false;
 };
-
-bool secretServiceRunning()
-{
-    QDBusConnection bus = QDBusConnection::sessionBus();
-    return bus.isConnected() && bus.interface() &&
-           bus.interface()->isServiceRegistered(u"org.freedesktop.secrets"_s).value();
-}
 
 // The test's own Luhn check: the product's is what is under test.
 bool luhn(const QString &digits)
@@ -293,10 +258,10 @@ private slots:
 private:
     QProcessEnvironment environment(const QHash<QString, QString> &extra) const;
     // kassa-cli --verbose --api-base SIM --profile P STORE arguments; what it printed is kept for the scan.
-    Run cli(const QStringList &arguments, const QByteArray &stdinData = {},
-            const QHash<QString, QString> &extra = {});
+    CliResult cli(const QStringList &arguments, const QByteArray &stdinData = {},
+                  const QHash<QString, QString> &extra = {});
     QStringList globalOptions() const;
-    void keep(const QString &what, const Run &run);
+    void keep(const QString &what, const CliResult &run);
     QString firstMatch(const QString &pattern, const QString &text) const
     {
         return QRegularExpression(pattern).match(text).captured(0);
@@ -342,9 +307,7 @@ void tst_NoLeaks::init()
              qPrintable(why));
     m_sim->simulator().setWebhookRetryPolicy(3, 200);
     m_profile = u"kassa-leaks-%1"_s.arg(QRandomGenerator::global()->generate64(), 0, 36);
-    m_storeOption = m_fixture->isPostgres()
-                        ? QStringList{u"--database"_s, postgresUrl(m_fixture->config())}
-                        : QStringList{u"--data-dir"_s, QFileInfo(m_fixture->path()).absolutePath()};
+    m_storeOption = storeOption(*m_fixture);
     m_storeEnvironment.clear();
     m_outputs.clear();
     m_runs = 0;
@@ -373,10 +336,8 @@ void tst_NoLeaks::cleanup()
 
 QProcessEnvironment tst_NoLeaks::environment(const QHash<QString, QString> &extra) const
 {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"KASSA_STRIPE_API_KEY", "KASSA_API_BASE", "KASSA_PIN", "KASSA_NEW_PIN",
-                             "QT_LOGGING_RULES", "XDG_CONFIG_DIRS"})
-        env.remove(QString::fromLatin1(name));
+    QProcessEnvironment env = cleanEnvironment();
+    env.remove(u"XDG_CONFIG_DIRS"_s);
     // A HOME of its own: any settings file kassa-cli (or Qt, or QtKeychain) writes lands where the scan
     // looks.
     const QString home = m_dir->filePath(u"home"_s);
@@ -387,14 +348,8 @@ QProcessEnvironment tst_NoLeaks::environment(const QHash<QString, QString> &extr
     env.insert(u"XDG_STATE_HOME"_s, home + u"/.local/state"_s);
     env.insert(u"KASSA_DATA_DIR"_s, m_dir->filePath(u"data"_s));
     env.insert(u"KASSA_TILL"_s, u"till-leaks"_s);
-    for (auto it = m_storeEnvironment.cbegin(); it != m_storeEnvironment.cend(); ++it) {
-        if (it.value().isEmpty())
-            env.remove(it.key());
-        else
-            env.insert(it.key(), it.value());
-    }
-    for (auto it = extra.cbegin(); it != extra.cend(); ++it)
-        env.insert(it.key(), it.value());
+    addVariables(&env, m_storeEnvironment);
+    addVariables(&env, extra);
     return env;
 }
 
@@ -403,48 +358,19 @@ QStringList tst_NoLeaks::globalOptions() const
     return QStringList{u"--verbose"_s, u"--profile"_s, m_profile} + m_storeOption;
 }
 
-void tst_NoLeaks::keep(const QString &what, const Run &run)
+void tst_NoLeaks::keep(const QString &what, const CliResult &run)
 {
     m_outputs.append({what + u" (stdout)"_s, run.out.toUtf8()});
     m_outputs.append({what + u" (stderr, with its log)"_s, run.err.toUtf8()});
 }
 
-Run tst_NoLeaks::cli(const QStringList &arguments, const QByteArray &stdinData,
-                     const QHash<QString, QString> &extra)
+CliResult tst_NoLeaks::cli(const QStringList &arguments, const QByteArray &stdinData,
+                           const QHash<QString, QString> &extra)
 {
-    QProcess process;
-    process.setProgram(QStringLiteral(KASSA_CLI_EXECUTABLE));
-    process.setArguments(globalOptions() +
-                         QStringList{u"--api-base"_s, m_sim->simulator().baseUrl().toString()} + arguments);
-    process.setProcessEnvironment(environment(extra));
-    // The simulator answers from this thread's event loop: wait in one.
-    QEventLoop loop;
-    QTimer guard;
-    guard.setSingleShot(true);
-    connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
-    connect(&process, &QProcess::errorOccurred, &loop, &QEventLoop::quit);
-    connect(&guard, &QTimer::timeout, &loop, &QEventLoop::quit);
-    process.start();
-    Run result;
-    if (!process.waitForStarted(10'000)) {
-        result.crashedOrHung = true;
-        result.err = process.errorString();
-        return result;
-    }
-    process.write(stdinData);
-    process.closeWriteChannel();
-    guard.start(60'000);
-    if (process.state() != QProcess::NotRunning)
-        loop.exec();
-    if (process.state() != QProcess::NotRunning) {
-        process.kill();
-        process.waitForFinished(5'000);
-        result.crashedOrHung = true;
-    }
-    result.exitCode = process.exitCode();
-    result.crashedOrHung = result.crashedOrHung || process.exitStatus() != QProcess::NormalExit;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
+    const CliResult result = runProgram(
+        QStringLiteral(KASSA_CLI_EXECUTABLE),
+        globalOptions() + QStringList{u"--api-base"_s, m_sim->simulator().baseUrl().toString()} + arguments,
+        environment(extra), stdinData, 60'000);
     // The label is shown in failure messages: the card typed at the reader is not repeated there.
     QString label = u"run %1: kassa-cli %2"_s.arg(++m_runs).arg(arguments.join(u' '));
     label.replace(ReaderCard, u"[card]"_s);
@@ -571,9 +497,9 @@ void tst_NoLeaks::scannerFindsWhatItLooksFor()
 
 void tst_NoLeaks::scenarioLeavesNoSecret()
 {
-    REQUIRE_OR_SKIP(secretServiceRunning(),
-                    u"no Secret Service on the session bus (run under dbus-run-session "
-                    "with gnome-keyring-daemon --unlock, as scripts/test.sh does)"_s);
+    KASSA_REQUIRE_OR_SKIP(secretServiceRunning(),
+                          u"no Secret Service on the session bus (run under dbus-run-session "
+                          "with gnome-keyring-daemon --unlock, as scripts/test.sh does)"_s);
     Scanner scanner;
     scanner.addLiteral(u"the secret key"_s, SecretKey, 8);
     scanner.addLiteral(u"the publishable key"_s, PublishableKey, 8);
@@ -588,7 +514,7 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
         databasePassword = qEnvironmentVariable("PGPASSWORD");
         if (!databasePassword.isEmpty()) {
             scanner.addLiteral(u"the database password"_s, databasePassword);
-            const Run set =
+            const CliResult set =
                 cli({u"keys"_s, u"set"_s, u"--database-password"_s}, databasePassword.toUtf8() + '\n');
             QVERIFY2(set.exitCode == 0, set.describe().constData());
             m_storeEnvironment = {{u"PGPASSWORD"_s, QString()},
@@ -604,7 +530,7 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
                 return QString(url.left(hostAt) + u':' +
                                QString::fromLatin1(QUrl::toPercentEncoding(password)) + url.mid(hostAt));
             };
-            Run r = cli({u"--database"_s, withPassword(databasePassword), u"payments"_s, u"list"_s});
+            CliResult r = cli({u"--database"_s, withPassword(databasePassword), u"payments"_s, u"list"_s});
             QVERIFY2(r.exitCode == 0 && r.err.contains(u"opened PostgreSQL"_s), r.describe().constData());
             r = cli({u"--database"_s, withPassword(wrongPassword), u"payments"_s, u"list"_s});
             QVERIFY2(r.exitCode == 1 && r.err.contains(u"cannot open the store"_s), r.describe().constData());
@@ -612,7 +538,7 @@ void tst_NoLeaks::scenarioLeavesNoSecret()
     }
 
     // 1. Keys.
-    Run r = cli({u"keys"_s, u"set"_s}, SecretKey.toUtf8() + '\n');
+    CliResult r = cli({u"keys"_s, u"set"_s}, SecretKey.toUtf8() + '\n');
     QVERIFY2(r.exitCode == 0 && r.out.contains(u"sk_test_...p2Xc"_s), r.describe().constData());
     r = cli({u"keys"_s, u"set"_s, u"--publishable"_s}, PublishableKey.toUtf8() + '\n');
     QVERIFY2(r.exitCode == 0 && r.out.contains(u"pk_test_...y1Gb"_s), r.describe().constData());

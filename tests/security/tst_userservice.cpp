@@ -62,6 +62,8 @@ private slots:
     void auditHoldsNoSecrets();
     void fromAWorkerThread();
     void settings();
+    void shopSettings();
+    void setRole();
 
 private:
     ActingUser addOwner();
@@ -492,8 +494,86 @@ void TestUserService::settings()
     QCOMPARE(changes.last().userName, u"olga"_s);
     QCOMPARE(changes.last().details().value(u"previous"_s).toString(), u"90"_s);
     QCOMPARE(changes.last().details().value(u"value"_s).toString(), u"120"_s);
-    VERIFY_NO_ERROR(settings.setValue(olga, QString(IdleLock::SettingKey), u"soon"_s));
-    QCOMPARE(settings.idleLockSeconds(), IdleLock::DefaultSeconds);
+    // Checked on the way in: a till never reads back what it cannot use.
+    const SecurityError soon = settings.setValue(olga, QString(IdleLock::SettingKey), u"soon"_s);
+    QCOMPARE(soon.kind, SecurityError::Kind::Invalid);
+    QCOMPARE(settings.idleLockSeconds(), 120);
+}
+
+// The Settings page's keys, on both backends: what the owner stores a second connection (another till)
+// reads back; what does not fit is refused and leaves the old value.
+void TestUserService::shopSettings()
+{
+    const ActingUser olga = addOwner();
+    SettingsService settings(*m_db, *m_audit);
+    const QList<std::pair<QString, QString>> good{
+        {u"refunds.approval_threshold"_s, u"2000 eur"_s},
+        {u"refunds.approval_threshold"_s, u"none"_s},
+        {u"security.idle_lock_seconds"_s, u"0"_s},
+        {u"receipt.header"_s, u"Kaffeehaus Olga\nHauptstr. 1"_s},
+        {u"receipt.footer"_s, u"Danke! Merci! Grazie!"_s},
+        {u"ui.locale"_s, u"fr_FR"_s},
+        {u"sync.poll_interval_seconds"_s, u"60"_s},
+        {u"webhook.listen"_s, u"127.0.0.1:8787"_s},
+    };
+    for (const auto &[key, value] : good)
+        VERIFY_NO_ERROR(settings.setValue(olga, key, value));
+    const QList<std::pair<QString, QString>> bad{
+        {u"refunds.approval_threshold"_s, u"20 euros"_s},
+        {u"refunds.approval_threshold"_s, u"-5 eur"_s},
+        {u"refunds.approval_threshold"_s, u"2000 EUR"_s},
+        {u"security.idle_lock_seconds"_s, u"-1"_s},
+        {u"security.idle_lock_seconds"_s, u"100000"_s},
+        {u"receipt.footer"_s, QString(SettingsService::MaxReceiptTextLength + 1, u'x')},
+        {u"ui.locale"_s, u"xx_YY"_s},
+        {u"sync.poll_interval_seconds"_s, u"1"_s},
+        {u"webhook.listen"_s, u"localhost"_s},
+    };
+    for (const auto &[key, value] : bad) {
+        const SecurityError refused = settings.setValue(olga, key, value);
+        QVERIFY2(refused.kind == SecurityError::Kind::Invalid, qPrintable(key + u' ' + value.left(20)));
+    }
+
+    StoreResult<std::unique_ptr<Database>> other = m_fixture->open();
+    VERIFY_RESULT(other);
+    AuditLog otherAudit(*other.value(), u"till-2"_s);
+    SettingsService there(*other.value(), otherAudit);
+    QCOMPARE(there.value(u"refunds.approval_threshold"_s).value(), u"none"_s);
+    QCOMPARE(there.idleLockSeconds(), 0);
+    QCOMPARE(there.value(u"receipt.header"_s).value(), u"Kaffeehaus Olga\nHauptstr. 1"_s);
+    QCOMPARE(there.value(u"receipt.footer"_s).value(), u"Danke! Merci! Grazie!"_s);
+    QCOMPARE(there.locale(), u"fr_FR"_s);
+    QCOMPARE(there.pollIntervalSeconds(), 60);
+    QCOMPARE(there.value(u"webhook.listen"_s).value(), u"127.0.0.1:8787"_s);
+}
+
+void TestUserService::setRole()
+{
+    const ActingUser olga = addOwner();
+    VERIFY_OK(m_users->addUser(olga, {u"bob"_s, {}, Role::Cashier}, u"2222"_s));
+    VERIFY_OK(m_users->addUser(olga, {u"max"_s, {}, Role::Manager}, u"3333"_s));
+    const ActingUser max = m_users->authenticate(u"max"_s, u"3333"_s, u"till-1"_s).value();
+    QCOMPARE(m_users->setRole(max, u"bob"_s, Role::Manager).kind, SecurityError::Kind::Refused);
+    VERIFY_NO_ERROR(m_users->setRole(olga, u"bob"_s, Role::Manager));
+    QCOMPARE(m_users->authenticate(u"bob"_s, u"2222"_s, u"till-1"_s).value().role, Role::Manager);
+    const SecurityError own = m_users->setRole(olga, u"olga"_s, Role::Manager);
+    QCOMPARE(own.kind, SecurityError::Kind::Invalid);
+    QCOMPARE(m_users->setRole(olga, u"nobody"_s, Role::Manager).kind, SecurityError::Kind::NotFound);
+    // A second owner may be demoted by the first, but not the last one by anybody.
+    VERIFY_NO_ERROR(m_users->setRole(olga, u"bob"_s, Role::Owner));
+    const ActingUser bob = m_users->authenticate(u"bob"_s, u"2222"_s, u"till-1"_s).value();
+    // olga logs in with a passphrase, which only an owner may have.
+    const SecurityError passphrase = m_users->setRole(bob, u"olga"_s, Role::Manager);
+    QCOMPARE(passphrase.kind, SecurityError::Kind::Invalid);
+    QVERIFY(passphrase.message.contains(u"passphrase"_s));
+    VERIFY_NO_ERROR(m_users->setDisabled(bob, u"olga"_s, true));
+    const SecurityError last = m_users->setRole(olga, u"bob"_s, Role::Cashier);
+    QCOMPARE(last.kind, SecurityError::Kind::Invalid);
+    bool audited = false;
+    for (const AuditEntry &entry : auditEntries())
+        audited =
+            audited || (entry.action == u"user.set_role"_s && entry.details().value(u"role"_s) == u"owner"_s);
+    QVERIFY(audited);
 }
 
 QTEST_GUILESS_MAIN(TestUserService)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // EventRepository on SQLite and PostgreSQL: markProcessed() only inside a transaction, true once and
 // false after, undone with its transaction; two connections marking one event at once: one wins; the
-// inbox (enqueue, order, duplicates, already processed, remove); pruning.
+// inbox (enqueue, order, duplicates, already processed, remove); pruning; the events of
+// one object and its relatives (a payment's timeline).
 #include "storetestsupport.h"
 
 #include "services/store/eventrepository.h"
@@ -33,6 +34,7 @@ private slots:
     void concurrentMarksOneWins();
     void inbox();
     void prune();
+    void forObjects();
 
 private:
     std::unique_ptr<TestStore> m_fixture;
@@ -204,6 +206,35 @@ void TestEventRepository::prune()
     QCOMPARE(events.pruneProcessed(500).valueOr(-1), 5);
     QVERIFY(!events.isProcessed(u"evt_4"_s).valueOr(true));
     QVERIFY(events.isProcessed(u"evt_5"_s).valueOr(false));
+}
+
+void TestEventRepository::forObjects()
+{
+    // A payment's timeline: the events about it, its charge and its refund, oldest first, nothing of
+    // other objects; events marked without an object never show.
+    EventRepository events(*m_db);
+    Transaction transaction(*m_db);
+    QVERIFY(events.markProcessed(u"evt_refund"_s, u"charge.refund.updated"_s, 300, u"re_1"_s).valueOr(false));
+    QVERIFY(
+        events.markProcessed(u"evt_created"_s, u"payment_intent.created"_s, 100, u"pi_1"_s).valueOr(false));
+    QVERIFY(events.markProcessed(u"evt_charge"_s, u"charge.succeeded"_s, 200, u"ch_1"_s).valueOr(false));
+    QVERIFY(events.markProcessed(u"evt_ok"_s, u"payment_intent.succeeded"_s, 200, u"pi_1"_s).valueOr(false));
+    QVERIFY(events.markProcessed(u"evt_other"_s, u"payment_intent.created"_s, 150, u"pi_2"_s).valueOr(false));
+    QVERIFY(events.markProcessed(u"evt_none"_s, u"payment_intent.created"_s, 150).valueOr(false));
+    VERIFY_STORE(transaction.commit());
+
+    const StoreResult<QList<ProcessedEvent>> found =
+        events.forObjects({u"pi_1"_s, u"ch_1"_s, u"re_1"_s, u"pi_1"_s, QString()});
+    VERIFY_RESULT(found);
+    QStringList ids;
+    for (const ProcessedEvent &event : found.value())
+        ids << event.id;
+    QCOMPARE(ids, (QStringList{u"evt_created"_s, u"evt_charge"_s, u"evt_ok"_s, u"evt_refund"_s}));
+    QCOMPARE(found.value().first().type, u"payment_intent.created"_s);
+    QCOMPARE(found.value().first().created, 100);
+    QCOMPARE(found.value().last().objectId, u"re_1"_s);
+    QCOMPARE(events.forObjects({u"pi_1"_s}, 1).valueOr({}).size(), 1);
+    QVERIFY(events.forObjects({}).valueOr({{}}).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestEventRepository)

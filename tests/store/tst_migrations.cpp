@@ -31,6 +31,7 @@ private slots:
     void fromEmptyToLatest();
     void firstSchemaIsFrozen();
     void fromFirstSchemaToLatest();
+    void textIndexQueueKeepsTheIndex();
     void newerSchemaIsRefused();
     void failingStepRollsBack();
     void insideTransactionIsRefused();
@@ -183,6 +184,49 @@ void TestMigrations::fromFirstSchemaToLatest()
     QCOMPARE(payments.count(espresso).valueOr(-1), 10);
     espresso.description = u"espresso"_s;
     QCOMPARE(payments.count(espresso).valueOr(-1), 11);
+}
+
+// Step 6 replaces the text index's triggers by a queue applied before each commit (SQLite): payments
+// indexed by the triggers of a version-5 store are still found, and changes to them after the step
+// leave the index in step.
+void TestMigrations::textIndexQueueKeepsTheIndex()
+{
+    VERIFY_STORE(Migrations::migrateTo(*m_db, 5));
+    PaymentRepository payments(*m_db);
+    QList<QJsonObject> old;
+    for (int i = 0; i < 20; ++i) {
+        old << paymentIntent(
+            {.id = u"pi_v4_%1"_s.arg(i, 2, 10, QLatin1Char('0')),
+             .created = 1'700'000'000 + i,
+             .description = i % 4 == 0 ? u"Espresso %1"_s.arg(i) : u"Croissant %1"_s.arg(i)});
+    }
+    VERIFY_RESULT(payments.upsertMany(old, 100));
+    VERIFY_STORE(Migrations::migrate(*m_db));
+    QCOMPARE(Migrations::currentVersion(*m_db).valueOr(-1), Migrations::latestVersion());
+    PaymentFilter espresso;
+    espresso.description = u"espresso"_s;
+    PaymentFilter tea;
+    tea.description = u"green tea"_s;
+    QCOMPARE(payments.count(espresso).valueOr(-1), 5);
+    QList<QJsonObject> changed;
+    for (int i = 0; i < 20; i += 2) {
+        changed << paymentIntent({.id = u"pi_v4_%1"_s.arg(i, 2, 10, QLatin1Char('0')),
+                                  .created = 1'700'000'000 + i,
+                                  .description = u"Green tea %1"_s.arg(i)});
+    }
+    VERIFY_RESULT(payments.upsertMany(changed, 200));
+    QCOMPARE(payments.count(espresso).valueOr(-1), 0);
+    QCOMPARE(payments.count(tea).valueOr(-1), 10);
+    if (m_db->isSqlite()) {
+        VERIFY_STORE(m_db->execDirect(
+            u"INSERT INTO payments_fts (payments_fts, rank) VALUES ('integrity-check', 1)"_s));
+        QCOMPARE(m_db->queryValue(u"SELECT COUNT(*) FROM payments_fts_queue"_s).valueOr(-1).toLongLong(), 0);
+        QCOMPARE(m_db->queryValue(u"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE "
+                                  "'payments_fts_%'"_s)
+                     .valueOr(-1)
+                     .toLongLong(),
+                 3);
+    }
 }
 
 void TestMigrations::newerSchemaIsRefused()

@@ -49,9 +49,11 @@ private slots:
     void search_data();
     void search();
     void textIndexFollowsUpdates();
+    void textIndexAfterOneTransaction();
     void searchesUseIndexes_data();
     void searchesUseIndexes();
     void commonAndRareTerms();
+    void cashiers();
 
 private:
     void seedSearchData();
@@ -766,6 +768,71 @@ void TestPaymentRepository::textIndexFollowsUpdates()
             u"INSERT INTO payments_fts (payments_fts, rank) VALUES ('integrity-check', 1)"_s));
 }
 
+// Many writes to the same payments in one transaction, as a backfill page or an event batch makes them:
+// the text index (brought up to date once, before the commit, on SQLite) ends as the rows are; a
+// rolled-back transaction leaves nothing in it.
+void TestPaymentRepository::textIndexAfterOneTransaction()
+{
+    PaymentRepository payments(*m_db);
+    CustomerRepository customers(*m_db);
+    {
+        Transaction transaction(*m_db);
+        QVERIFY(transaction.isActive());
+        VERIFY_RESULT(customers.upsert(customer(u"cus_z"_s, u"Zed Zebra"_s, u"zed@example.com"_s), 10));
+        VERIFY_RESULT(payments.upsert(paymentIntent({.id = u"pi_t1"_s, .description = u"Espresso"_s}), 10));
+        VERIFY_RESULT(payments.upsert(
+            paymentIntent({.id = u"pi_t2"_s, .customer = u"cus_z"_s, .description = u"Bagel"_s}), 10));
+        VERIFY_RESULT(payments.upsert(paymentIntent({.id = u"pi_t1"_s, .description = u"Muffin"_s}), 11));
+        VERIFY_RESULT(customers.upsert(customer(u"cus_z"_s, u"Yan Yak"_s, u"yan@example.com"_s), 11));
+        VERIFY_RESULT(payments.upsert(
+            paymentIntent({.id = u"pi_t2"_s, .customer = u"cus_z"_s, .description = u"Bagel, toasted"_s}),
+            12));
+        VERIFY_STORE(transaction.commit());
+    }
+    {
+        Transaction transaction(*m_db);
+        QVERIFY(transaction.isActive());
+        VERIFY_RESULT(payments.upsert(paymentIntent({.id = u"pi_t3"_s, .description = u"Scone"_s}), 10));
+        VERIFY_RESULT(payments.upsert(paymentIntent({.id = u"pi_t1"_s, .description = u"Scone"_s}), 12));
+        transaction.rollback();
+    }
+    const auto byDescription = [this](const QString &term) {
+        PaymentFilter filter;
+        filter.description = term;
+        return ids(filter);
+    };
+    QCOMPARE(byDescription(u"muffin"_s), QStringList{u"pi_t1"_s});
+    QCOMPARE(byDescription(u"espresso"_s), QStringList());
+    QCOMPARE(byDescription(u"toasted"_s), QStringList{u"pi_t2"_s});
+    QCOMPARE(byDescription(u"scone"_s), QStringList());
+    PaymentFilter byName;
+    byName.customerName = u"yak"_s;
+    QCOMPARE(ids(byName), QStringList{u"pi_t2"_s});
+    byName.customerName = u"zebra"_s;
+    QCOMPARE(ids(byName), QStringList());
+    PaymentFilter byText;
+    byText.text = u"yan@exa"_s;
+    QCOMPARE(ids(byText), QStringList{u"pi_t2"_s});
+    byText.text = u"zed@exa"_s;
+    QCOMPARE(ids(byText), QStringList());
+    if (m_db->isSqlite() && Migrations::hasIndexedTextSearch(*m_db).valueOr(false)) {
+        VERIFY_STORE(m_db->execDirect(
+            u"INSERT INTO payments_fts (payments_fts, rank) VALUES ('integrity-check', 1)"_s));
+        QCOMPARE(m_db->queryValue(u"SELECT COUNT(*) FROM payments_fts_queue"_s).valueOr(-1).toLongLong(), 0);
+        // Through the index itself, not the scan of recent rows that a page may do first.
+        QCOMPARE(m_db->queryValue(u"SELECT COUNT(*) FROM payments_fts WHERE payments_fts MATCH ?"_s,
+                                  {u"\"muffin\""_s})
+                     .valueOr(-1)
+                     .toLongLong(),
+                 1);
+        QCOMPARE(m_db->queryValue(u"SELECT COUNT(*) FROM payments_fts WHERE payments_fts MATCH ?"_s,
+                                  {u"\"espresso\" OR \"scone\" OR \"zebra\""_s})
+                     .valueOr(-1)
+                     .toLongLong(),
+                 0);
+    }
+}
+
 void TestPaymentRepository::searchesUseIndexes_data()
 {
     QTest::addColumn<QString>("kind");
@@ -935,6 +1002,21 @@ void TestPaymentRepository::commonAndRareTerms()
     nobody.customerName = u"nobody"_s;
     QCOMPARE(ids(nobody), QStringList());
     QCOMPARE(payments.count(nobody).valueOr(-1), 0);
+}
+
+void TestPaymentRepository::cashiers()
+{
+    // Distinct, sorted byte-wise, payments without a cashier left out, capped by the limit.
+    PaymentRepository payments(*m_db);
+    QCOMPARE(payments.cashiers().valueOr({u"x"_s}), QStringList());
+    QList<QJsonObject> objects;
+    const QStringList names{u"ben"_s, u"Anna"_s, QString(), u"ben"_s, u"cara"_s, u"Anna"_s, u"ben"_s};
+    for (int i = 0; i < names.size(); ++i)
+        objects << paymentIntent(
+            {.id = u"pi_cashier%1"_s.arg(i), .created = 1'700'000'000 + i, .cashier = names.at(i)});
+    VERIFY_RESULT(payments.upsertMany(objects, 1'700'000'100));
+    QCOMPARE(payments.cashiers().valueOr({}), (QStringList{u"Anna"_s, u"ben"_s, u"cara"_s}));
+    QCOMPARE(payments.cashiers(2).valueOr({}), (QStringList{u"Anna"_s, u"ben"_s}));
 }
 
 QTEST_GUILESS_MAIN(TestPaymentRepository)

@@ -4,7 +4,10 @@
 #include "services/store/migrations.h"
 #include "services/stripe/stripepager.h"
 
+#include <QEventLoop>
 #include <QJsonArray>
+#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QSignalSpy>
 
 using namespace Qt::StringLiterals;
@@ -68,6 +71,24 @@ QList<QJsonObject> listAll(stripe::StripeClient &client, const QString &path, co
     if (!finished.wait(60'000) || failed)
         return {};
     return out;
+}
+
+int postHostedForm(const QUrl &url, const QByteArray &form)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
+    request.setTransferTimeout(10'000);
+    QNetworkReply *reply = network.post(request, form);
+    // The simulator answers from this thread's event loop: wait in one.
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    if (!reply->isFinished())
+        loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    delete reply;
+    return status;
 }
 
 } // namespace kassa::sync::test

@@ -34,6 +34,10 @@ struct SyncFixture
     QUrl simUrl() const;
 };
 
+// A form POSTed to one of the simulator's hosted pages (Checkout, 3-D Secure) as the customer's browser or
+// phone would post it, redirects not followed; the HTTP status (0 when nothing answered).
+int postHostedForm(const QUrl &url, const QByteArray &form);
+
 // Every object of a list endpoint of the simulator (all pages), faults or not; empty on failure.
 QList<QJsonObject> listAll(stripe::StripeClient &client, const QString &path, const QStringList &expand = {});
 

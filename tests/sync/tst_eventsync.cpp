@@ -213,6 +213,14 @@ void TestEventSync::duplicateEventIsAppliedOnce()
     QVERIFY(again.duplicate);
     store::EventRepository repository(*m_fixture->db);
     QVERIFY(repository.isProcessed(all.last().value(u"id"_s).toString()).valueOr(false));
+    // The applied event is listed under its object, for that object's timeline, once.
+    const QString objectId =
+        all.last().value(u"data"_s).toObject().value(u"object"_s).toObject().value(u"id"_s).toString();
+    const store::StoreResult<QList<store::ProcessedEvent>> timeline = repository.forObjects({objectId});
+    VERIFY_RESULT(timeline);
+    QCOMPARE(timeline.value().size(), 1);
+    QCOMPARE(timeline.value().first().id, all.last().value(u"id"_s).toString());
+    QCOMPARE(timeline.value().first().objectId, objectId);
     QTRY_COMPARE_WITH_TIMEOUT(processor.pendingRefetches(), 0, 10'000);
 }
 

@@ -290,7 +290,12 @@ TransactionsModel::readPage(const store::PageRequest &request)
 
 store::StoreResult<qint64> TransactionsModel::readCount()
 {
-    return store::PaymentRepository(m_db).count(m_filter);
+    const store::StoreResult<store::BoundedCount> counted =
+        store::PaymentRepository(m_db).countUpTo(m_filter, m_countCap);
+    if (!counted.ok())
+        return counted.error();
+    m_totalExact = counted.value().exact;
+    return counted.value().value;
 }
 
 qint64 TransactionsModel::sortValueOf(const TransactionEntry &entry) const

@@ -7,6 +7,8 @@
 
 #include <QLocale>
 
+#include <algorithm>
+
 #include <optional>
 
 namespace kassa::store {
@@ -97,7 +99,16 @@ public:
     };
     Q_ENUM(Role)
 
+    // totalCount() counts up to this many payments and no further (PaymentRepository::countUpTo): a
+    // list of a million rows shows "10,000+ payments" rather than waiting for an exact figure.
+    static constexpr qint64 DefaultCountCap = 10'000;
+
     explicit TransactionsModel(store::Database &db, QObject *parent = nullptr);
+
+    // False when totalCount() is the cap and the filter covers at least that many payments.
+    bool isTotalExact() const { return m_totalExact; }
+    qint64 countCap() const { return m_countCap; }
+    void setCountCap(qint64 cap) { m_countCap = std::max<qint64>(cap, 1); }
 
     const store::PaymentFilter &filter() const { return m_filter; }
     // Reloads from the top.
@@ -135,6 +146,8 @@ private:
     store::Database &m_db;
     store::PaymentFilter m_filter;
     QLocale m_locale;
+    qint64 m_countCap = DefaultCountCap;
+    bool m_totalExact = true;
 };
 
 } // namespace kassa::gui

@@ -3,6 +3,7 @@
 
 #include "services/store/outboxrepository.h"
 #include "services/sync/eventpoller.h"
+#include "services/sync/webhookinbox.h"
 
 #include <QDateTime>
 #include <QLabel>
@@ -42,9 +43,9 @@ ConsoleStatusBar::ConsoleStatusBar(const ConsoleContext &context, QWidget *paren
     else
         m_connection->setText(u"Stripe (%1): connecting…"_s.arg(m_context.stripeDescription));
     setLastSync(m_context.lastSyncAt);
-    // This build of the console has no webhook receiver of its own; `kassa-cli webhook serve` is one.
-    setWebhookState(m_context.poller ? u"Webhooks: not listening (following Stripe's events instead)"_s
-                                     : u"Webhooks: not listening"_s);
+    // Until ConsoleApp starts the receiver that Settings asks for (the demo never does).
+    setWebhookState(m_context.poller ? u"Webhooks: not listening (not set up; following Stripe's events)"_s
+                                     : u"Webhooks: not listening (not set up)"_s);
 
     if (sync::EventPoller *poller = m_context.poller) {
         connect(poller, &sync::EventPoller::batchApplied, this, [this](int, int, qint64) {
@@ -106,6 +107,46 @@ void ConsoleStatusBar::setLastSync(qint64 unixSeconds)
 void ConsoleStatusBar::setWebhookState(const QString &text)
 {
     m_webhook->setText(text);
+    m_webhook->setToolTip(
+        u"Settings > Webhook: receive Stripe's events as they happen (a listen address and the endpoint's "
+        "secret in the keychain)."_s);
+    m_webhook->setStyleSheet(QString());
+}
+
+void ConsoleStatusBar::setWebhookProblem(const QString &text, const QString &detail)
+{
+    m_webhook->setText(text);
+    m_webhook->setToolTip(QString(
+        detail + (detail.isEmpty() ? u""_s : u"\n"_s) +
+        u"Kassa keeps asking Stripe for its events at the poll interval meanwhile, so nothing is lost; "
+        "webhooks only make changes arrive sooner."_s));
+    m_webhook->setStyleSheet(u"QLabel { color: #b00020; font-weight: bold; }"_s);
+}
+
+void ConsoleStatusBar::showListening(const QString &address)
+{
+    m_webhook->setText(u"● Webhooks: listening on "_s + address);
+    m_webhook->setToolTip(u"Stripe's deliveries arrive at http://%1/webhook. Kassa also asks Stripe for its "
+                          "events at the poll interval, in case a delivery is missed."_s.arg(address));
+    m_webhook->setStyleSheet(u"QLabel { color: #1b5e20; }"_s);
+}
+
+void ConsoleStatusBar::watchWebhooks(sync::WebhookInbox *inbox, const QString &address)
+{
+    showListening(address);
+    connect(inbox, &sync::WebhookInbox::applied, this, [this, address](int) {
+        showListening(address); // also after a failure to store that has passed
+        setLastSync(QDateTime::currentSecsSinceEpoch());
+        refreshOutbox();
+    });
+    connect(inbox, &sync::WebhookInbox::applyFailed, this, [this, address](const QString &error) {
+        setWebhookProblem(u"Webhooks: listening on %1, but received events cannot be stored"_s.arg(address),
+                          error);
+    });
+    connect(inbox, &sync::WebhookInbox::stopped, this,
+            [this, address] { setWebhookProblem(u"Webhooks: stopped listening on "_s + address); });
+    connect(inbox, &QObject::destroyed, this,
+            [this, address] { setWebhookProblem(u"Webhooks: stopped listening on "_s + address); });
 }
 
 void ConsoleStatusBar::refreshOutbox()

@@ -106,6 +106,8 @@ QWidget *MainWindow::buildWorkspace()
     m_lockButton->setObjectName(u"lockButton"_s);
     m_lockButton->setToolTip(u"Lock the till; anyone logs in again with their PIN (Ctrl+L)"_s);
     m_lockButton->setMinimumSize(88, 44);
+    m_lockButton->setIcon(lockIcon());
+    m_lockButton->setIconSize(QSize(20, 20));
     headerLayout->addWidget(m_lockButton);
     connect(m_lockButton, &QPushButton::clicked, this, [this] { lock(); });
     layout->addWidget(header);
@@ -117,6 +119,8 @@ QWidget *MainWindow::buildWorkspace()
     m_navigation->setAccessibleName(u"Navigation"_s);
     m_navigation->setFixedWidth(180);
     m_navigation->setSpacing(2);
+    // Logical pixels: the SVG icons are rendered afresh for the screen's device pixel ratio.
+    m_navigation->setIconSize(QSize(22, 22));
     QFont navFont = m_navigation->font();
     navFont.setPointSizeF(navFont.pointSizeF() * 1.2);
     m_navigation->setFont(navFont);
@@ -222,7 +226,7 @@ void MainWindow::rebuildNavigation()
     for (const Section section : sectionsFor(m_user.role)) {
         if (!m_pages.contains(section))
             continue;
-        auto *item = new QListWidgetItem(sectionTitle(section), m_navigation);
+        auto *item = new QListWidgetItem(sectionIcon(section), sectionTitle(section), m_navigation);
         item->setData(SectionRole, int(section));
     }
     if (m_navigation->count() == 0) {

@@ -24,6 +24,30 @@ QString sectionTitle(Section section)
     return {};
 }
 
+QIcon sectionIcon(Section section)
+{
+    switch (section) {
+    case Section::Sale:
+        return QIcon(u":/icons/sale.svg"_s);
+    case Section::Transactions:
+        return QIcon(u":/icons/transactions.svg"_s);
+    case Section::Refunds:
+        return QIcon(u":/icons/refunds.svg"_s);
+    case Section::Customers:
+        return QIcon(u":/icons/customers.svg"_s);
+    case Section::Reports:
+        return QIcon(u":/icons/reports.svg"_s);
+    case Section::Settings:
+        return QIcon(u":/icons/settings.svg"_s);
+    }
+    return {};
+}
+
+QIcon lockIcon()
+{
+    return QIcon(u":/icons/lock.svg"_s);
+}
+
 Permission sectionPermission(Section section)
 {
     switch (section) {

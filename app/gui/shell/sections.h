@@ -3,6 +3,7 @@
 
 #include "core/permissions.h"
 
+#include <QIcon>
 #include <QList>
 #include <QString>
 
@@ -25,6 +26,11 @@ inline constexpr std::array AllSections{Section::Sale,      Section::Transaction
 
 // "Transactions": the navigation's label.
 QString sectionTitle(Section section);
+// The section's navigation icon, a 24x24 SVG from the :/icons resources. Null only when Qt's SVG icon
+// engine is missing, which tst_mainwindow treats as a broken install.
+QIcon sectionIcon(Section section);
+// The padlock on the header's Lock button, drawn to match the section icons.
+QIcon lockIcon();
 // What a role needs for the section to appear, from the permission table (core/permissions.h): a page
 // that a role may not use is not shown to it at all, rather than shown and refused.
 Permission sectionPermission(Section section);
