@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <future>
 #include <iterator>
 #include <limits>
 #include <mutex>
@@ -42,6 +43,7 @@ struct WebhookReceiver::Inbound
     Delivery delivery;
     QString id;
     QString type;
+    qint64 created = 0;
 };
 
 namespace {
@@ -76,6 +78,8 @@ const char *reasonPhrase(int status)
         return "Request Header Fields Too Large";
     case 500:
         return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
     default:
         return "Status";
     }
@@ -160,13 +164,36 @@ public:
     ~Loop() { stop(); }
 
     bool listen(const QHostAddress &address, quint16 port, QString *error);
-    void start()
+    // With a factory, the sink is made on the loop's thread before the loop runs; false with `error`
+    // when the factory gave none (the loop runs without it).
+    bool start(const ThreadSinkFactory &factory, QString *error)
     {
-        m_thread = std::thread([this] { run(); });
+        if (!factory) {
+            m_thread = std::thread([this] { run(); });
+            return false;
+        }
+        std::promise<QString> made;
+        std::future<QString> madeResult = made.get_future();
+        m_thread = std::thread([this, &factory, &made] {
+            QString why;
+            m_sink = factory(&why);
+            if (!m_sink && why.isEmpty())
+                why = u"no sink"_s;
+            made.set_value(m_sink ? QString() : why);
+            run();
+        });
+        *error = madeResult.get();
+        return error->isEmpty();
     }
     void stop();
     bool isListening() const { return m_listenFd >= 0; }
     quint16 port() const { return m_port; }
+    bool hasSink() const { return m_sink != nullptr; }
+    // Counted on the loop's thread, read anywhere.
+    qint64 stored() const { return m_stored.load(std::memory_order_relaxed); }
+    qint64 storeFailures() const { return m_storeFailures.load(std::memory_order_relaxed); }
+    // Receiver's thread: the notice of new commits is taken; the next commit posts another.
+    void storedSeen() { m_storedPosted.store(false, std::memory_order_release); }
 
     void setSecrets(const QList<QByteArray> &secrets)
     {
@@ -265,6 +292,8 @@ private:
             setDeadline(connection.requestDeadline, now + m_options.requestTimeoutMs);
     }
     void handOver();
+    void storePending();
+    void answer(quint64 id, quint64 sequence, int status, QByteArrayView text, QByteArrayView extraHeader);
 
     WebhookReceiver *m_receiver;
     Options m_options;
@@ -278,8 +307,8 @@ private:
     std::mutex m_secretsMutex;
     QList<QByteArray> m_sharedSecrets;
     std::atomic<quint64> m_secretsGeneration = 1;
-    // The loop's own copy, refreshed when the generation moves.
-    QList<QByteArray> m_secrets;
+    // The loop's own keys, made again when the generation moves.
+    std::vector<std::unique_ptr<stripe::WebhookSignature::Key>> m_keys;
     quint64 m_secretsSeen = 0;
 
     std::mutex m_inboundMutex;
@@ -290,6 +319,16 @@ private:
     std::mutex m_outboundMutex;
     std::vector<Outbound> m_outbound;
     std::vector<Inbound> m_retired;
+
+    // With a ThreadSink: this wakeup's verified deliveries, stored together at its end. Both vectors keep
+    // their capacity from one wakeup to the next.
+    std::unique_ptr<ThreadSink> m_sink;
+    std::vector<Inbound> m_pending;
+    std::vector<Inbound> m_storing;
+    std::vector<ThreadSink::Event> m_events;
+    std::atomic<qint64> m_stored = 0;
+    std::atomic<qint64> m_storeFailures = 0;
+    std::atomic<bool> m_storedPosted = false;
 
     std::unordered_map<quint64, std::unique_ptr<Connection>> m_connections;
     quint64 m_nextId = 2;
@@ -406,6 +445,9 @@ void WebhookReceiver::Loop::run()
             if (m_connections.count(id) && (flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
                 onReadable(connection, flags & (EPOLLRDHUP | EPOLLHUP));
         }
+        // One transaction for what this wakeup verified, then its answers.
+        if (m_sink)
+            storePending();
         // Answers are sent whatever woke the loop: the receiver's thread may have queued some meanwhile.
         sendAnswers();
         handOver();
@@ -419,6 +461,8 @@ void WebhookReceiver::Loop::run()
     for (auto &[id, connection] : m_connections)
         ::close(connection->fd);
     m_connections.clear();
+    // Its database connection is closed on the thread that opened it.
+    m_sink.reset();
 }
 
 void WebhookReceiver::Loop::accept()
@@ -688,7 +732,10 @@ void WebhookReceiver::Loop::dispatch(Connection &connection, QByteArray &&body)
     Inbound inbound = verify(connection, std::move(body));
     inbound.connection = connection.id;
     inbound.sequence = sequence;
-    m_verified.push_back(std::move(inbound));
+    if (m_sink && inbound.status == 0)
+        m_pending.push_back(std::move(inbound));
+    else
+        m_verified.push_back(std::move(inbound));
 }
 
 WebhookReceiver::Inbound WebhookReceiver::Loop::verify(Connection &connection, QByteArray &&body)
@@ -706,19 +753,20 @@ WebhookReceiver::Inbound WebhookReceiver::Loop::verify(Connection &connection, Q
     }
     if (m_secretsSeen != m_secretsGeneration) {
         const std::lock_guard lock(m_secretsMutex);
-        m_secrets = m_sharedSecrets;
+        m_keys.clear();
+        for (const QByteArray &secret : std::as_const(m_sharedSecrets))
+            m_keys.push_back(std::make_unique<stripe::WebhookSignature::Key>(secret));
         m_secretsSeen = m_secretsGeneration;
     }
-    if (m_secrets.isEmpty()) {
+    if (m_keys.empty()) {
         inbound.status = 500;
         inbound.reason = u"no webhook secret is configured"_s;
         return inbound;
     }
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     stripe::WebhookSignature::Result result = stripe::WebhookSignature::Result::MissingHeader;
-    for (const QByteArray &secret : std::as_const(m_secrets)) {
-        result = stripe::WebhookSignature::verify(body, connection.signature, secret, now,
-                                                  m_options.toleranceSeconds);
+    for (const std::unique_ptr<stripe::WebhookSignature::Key> &key : m_keys) {
+        result = key->verify(body, connection.signature, now, m_options.toleranceSeconds);
         if (result == stripe::WebhookSignature::Result::Valid)
             break;
     }
@@ -732,6 +780,7 @@ WebhookReceiver::Inbound WebhookReceiver::Loop::verify(Connection &connection, Q
     QJsonObject event = document.object();
     inbound.id = event.value(u"id"_s).toString();
     inbound.type = event.value(u"type"_s).toString();
+    inbound.created = event.value(u"created"_s).toInteger();
     if (!document.isObject() || !inbound.id.startsWith(u"evt_"_s) || inbound.type.isEmpty() ||
         !event.value(u"data"_s).toObject().value(u"object"_s).isObject()) {
         inbound.status = 400;
@@ -740,8 +789,64 @@ WebhookReceiver::Inbound WebhookReceiver::Loop::verify(Connection &connection, Q
                              : u"the body is not a Stripe event (id evt_..., type, data.object)"_s;
         return inbound;
     }
-    inbound.delivery = Delivery{std::move(event), std::move(body)};
+    // The thread's sink stores the bytes; the object is only for a Sink on the receiver's thread.
+    inbound.delivery = Delivery{m_sink ? QJsonObject() : std::move(event), std::move(body)};
     return inbound;
+}
+
+void WebhookReceiver::Loop::storePending()
+{
+    // Answering a request goes on with what its connection sent after it (pipelining), which may add to
+    // m_pending: those are stored in the next round.
+    while (!m_pending.empty()) {
+        m_storing.swap(m_pending);
+        const size_t batch = size_t(std::max(1, m_options.maxBatch));
+        for (size_t from = 0; from < m_storing.size(); from += batch) {
+            const size_t to = std::min(m_storing.size(), from + batch);
+            m_events.resize(to - from);
+            for (size_t i = from; i < to; ++i) {
+                Inbound &item = m_storing[i];
+                ThreadSink::Event &event = m_events[i - from];
+                event.body = std::move(item.delivery.rawBody);
+                event.id = std::move(item.id);
+                event.type = std::move(item.type);
+                event.created = item.created;
+            }
+            QString error;
+            const ThreadSink::Outcome outcome = m_sink->store(m_events, &error);
+            const qint64 count = qint64(to - from);
+            if (outcome == ThreadSink::Outcome::Stored) {
+                m_stored.fetch_add(count, std::memory_order_relaxed);
+            } else {
+                m_storeFailures.fetch_add(count, std::memory_order_relaxed);
+                qCWarning(lcWebhook).noquote() << "could not store" << count << "events:" << error;
+            }
+            // Only now, after the commit, does any of them hear 2xx.
+            for (size_t i = from; i < to; ++i) {
+                const Inbound &item = m_storing[i];
+                switch (outcome) {
+                case ThreadSink::Outcome::Stored:
+                    answer(item.connection, item.sequence, 200, {}, {});
+                    break;
+                case ThreadSink::Outcome::Busy:
+                    answer(item.connection, item.sequence, 503, "the store is busy; deliver again later",
+                           "Retry-After: 1");
+                    break;
+                case ThreadSink::Outcome::Failed:
+                    answer(item.connection, item.sequence, 500, "not stored; deliver again later", {});
+                    break;
+                }
+            }
+            for (ThreadSink::Event &event : m_events)
+                event.body.clear(); // the bodies go now; the vector keeps its capacity
+        }
+        m_storing.clear();
+    }
+    // The receiver's thread applies the inbox between deliveries: one queued call however many commits
+    // happen before it runs.
+    if (!m_storedPosted.exchange(true, std::memory_order_acq_rel))
+        QMetaObject::invokeMethod(
+            m_receiver, [receiver = m_receiver] { receiver->threadStored(); }, Qt::QueuedConnection);
 }
 
 void WebhookReceiver::Loop::handOver()
@@ -773,38 +878,42 @@ void WebhookReceiver::Loop::sendAnswers()
         answers.swap(m_outbound);
         retired.swap(m_retired);
     }
-    for (Outbound &answer : answers) {
-        const auto it = m_connections.find(answer.connection);
-        if (it == m_connections.end())
-            continue; // the client went away
-        Connection &connection = *it->second;
-        if (connection.sequence != answer.sequence || connection.state != State::Waiting)
-            continue;
-        const bool closeAfter = !connection.keepAlive;
-        if (answer.status == 200)
-            writeOut(connection, closeAfter ? StoredClose : StoredKeepAlive);
-        else
-            writeOut(connection, textResponse(answer.status, answer.text, closeAfter, answer.extraHeader));
-        if (!m_connections.count(answer.connection))
-            continue;
-        if (closeAfter) {
-            beginClose(connection);
-            continue;
-        }
-        connection.state = State::ReadingHead;
-        setDeadline(connection.idleDeadline, m_now + m_options.idleTimeoutMs);
-        startRequestTimer(connection, m_now);
-        // Pipelined requests already read, then whatever waited in the kernel meanwhile.
-        processBuffer(connection);
-        if (m_connections.count(answer.connection) && connection.readPaused &&
-            connection.state != State::Waiting) {
-            connection.readPaused = false;
-            onReadable(connection, false);
-        }
-        if (m_connections.count(answer.connection) && connection.state != State::Waiting &&
-            connection.state != State::Closing && connection.peerClosed)
-            destroy(answer.connection);
+    for (const Outbound &outbound : answers)
+        answer(outbound.connection, outbound.sequence, outbound.status, outbound.text, outbound.extraHeader);
+}
+
+void WebhookReceiver::Loop::answer(quint64 id, quint64 sequence, int status, QByteArrayView text,
+                                   QByteArrayView extraHeader)
+{
+    const auto it = m_connections.find(id);
+    if (it == m_connections.end())
+        return; // the client went away
+    Connection &connection = *it->second;
+    if (connection.sequence != sequence || connection.state != State::Waiting)
+        return;
+    const bool closeAfter = !connection.keepAlive;
+    if (status == 200)
+        writeOut(connection, closeAfter ? StoredClose : StoredKeepAlive);
+    else
+        writeOut(connection, textResponse(status, text, closeAfter, extraHeader));
+    if (!m_connections.count(id))
+        return;
+    if (closeAfter) {
+        beginClose(connection);
+        return;
     }
+    connection.state = State::ReadingHead;
+    setDeadline(connection.idleDeadline, m_now + m_options.idleTimeoutMs);
+    startRequestTimer(connection, m_now);
+    // Pipelined requests already read, then whatever waited in the kernel meanwhile.
+    processBuffer(connection);
+    if (m_connections.count(id) && connection.readPaused && connection.state != State::Waiting) {
+        connection.readPaused = false;
+        onReadable(connection, false);
+    }
+    if (m_connections.count(id) && connection.state != State::Waiting && connection.state != State::Closing &&
+        connection.peerClosed)
+        destroy(id);
 }
 
 void WebhookReceiver::Loop::writeOut(Connection &connection, QByteArrayView bytes)
@@ -972,8 +1081,34 @@ bool WebhookReceiver::listen(const QHostAddress &address, quint16 port)
         return false;
     m_errorString.clear();
     m_loop = std::move(loop);
-    m_loop->start();
+    QString why;
+    if (!m_loop->start(m_threadSinkFactory, &why) && m_threadSinkFactory)
+        qCWarning(lcWebhook).noquote()
+            << "storing on the receiver's own thread instead of the socket thread:" << why;
     return true;
+}
+
+bool WebhookReceiver::storesOnSocketThread() const
+{
+    return m_loop && m_loop->hasSink();
+}
+
+WebhookReceiver::Stats WebhookReceiver::stats() const
+{
+    Stats stats = m_stats;
+    if (m_loop) {
+        stats.accepted += m_loop->stored();
+        stats.sinkFailures += m_loop->storeFailures();
+    }
+    return stats;
+}
+
+void WebhookReceiver::threadStored()
+{
+    if (!m_loop)
+        return;
+    m_loop->storedSeen();
+    deliveryDone();
 }
 
 void WebhookReceiver::close()
@@ -985,6 +1120,8 @@ void WebhookReceiver::close()
     takeInbound();
     m_loop->stop();
     std::vector<Inbound> late = m_loop->takeInbound();
+    m_stats.accepted += m_loop->stored();
+    m_stats.sinkFailures += m_loop->storeFailures();
     m_loop.reset();
     if (!late.empty())
         store(late);

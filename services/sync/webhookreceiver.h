@@ -22,9 +22,13 @@ namespace kassa::sync {
 // per-client rate. Listens on loopback unless told otherwise.
 //
 // The sockets live on a thread of their own (one epoll loop, edge-triggered): it reads, parses, verifies
-// the signature and parses the event there, and hands the verified deliveries to this object's thread in
-// groups, where the sink stores them; the answers go back to the loop, which writes them. The sink, the
-// signals and the background work all run on the thread that owns the receiver, as before.
+// the signature and parses the event there. With a ThreadSink (setThreadSink) it also stores the
+// deliveries there, through a database connection of its own, one transaction for all the requests that
+// one wakeup of the loop found, and writes their answers after the commit: no request crosses a thread,
+// and this object's thread only hears that there is something new (for the background work). Otherwise
+// it hands the verified deliveries to this object's thread in groups, where the Sink or BatchSink stores
+// them, and the answers go back to the loop, which writes them. Refused requests are counted and
+// signalled on this object's thread either way.
 class WebhookReceiver : public QObject
 {
     Q_OBJECT
@@ -45,6 +49,31 @@ public:
     // call ran (at most Options::maxBatch) and answers each delivery only after this returned, so every 2xx
     // still follows a durable write, and one commit serves all the deliveries that were waiting for it.
     using BatchSink = std::function<QList<QString>(const QList<Delivery> &deliveries)>;
+
+    // Stores on the socket thread itself (see setThreadSink). Made on that thread, used and destroyed
+    // there, so that a database connection it opens belongs to that thread.
+    class ThreadSink
+    {
+    public:
+        struct Event
+        {
+            QByteArray body; // as received and verified
+            QString id;
+            QString type;
+            qint64 created = 0;
+        };
+        enum class Outcome {
+            Stored, // every event is durably stored (or was already)
+            Busy,   // the store stayed locked beyond its timeout: 503, Stripe delivers again later
+            Failed, // 500, Stripe delivers again later
+        };
+        virtual ~ThreadSink() = default;
+        // Stores all of `events` in one transaction (one commit), or none of them; `error` says why not.
+        virtual Outcome store(const std::vector<Event> &events, QString *error) = 0;
+    };
+    // Called on the socket thread when listening starts; null with `error` when no sink can be made
+    // there (the receiver then stores through its Sink or BatchSink on its own thread, as without one).
+    using ThreadSinkFactory = std::function<std::unique_ptr<ThreadSink>(QString *error)>;
 
     struct Options
     {
@@ -79,6 +108,11 @@ public:
     // and under constant load one short step every Options::busyStepIntervalMs so that the work still
     // moves. Runs a first step soon after it is set (work left from an earlier run).
     void setBackgroundWork(BackgroundStep step);
+    // Store on the socket thread (from the next listen()). The background work then runs after every
+    // commit there, as it does after the Sink's.
+    void setThreadSink(ThreadSinkFactory factory) { m_threadSinkFactory = std::move(factory); }
+    // Whether the receiver stores on its socket thread (a ThreadSink was made when listening started).
+    bool storesOnSocketThread() const;
 
     // Every secret that may have signed a delivery (two while a secret is being rolled).
     void setSecrets(const QList<QByteArray> &secrets);
@@ -88,7 +122,7 @@ public:
     bool isListening() const;
     quint16 port() const;
     QString errorString() const;
-    Stats stats() const { return m_stats; }
+    Stats stats() const;
 
 signals:
     void eventStored(const QString &eventId, const QString &type);
@@ -99,12 +133,14 @@ private:
     struct Inbound;
 
     void takeInbound();
+    void threadStored();
     void store(std::vector<Inbound> &items);
     void deliveryDone();
     void backgroundStep();
 
     Sink m_sink;
     BatchSink m_batchSink;
+    ThreadSinkFactory m_threadSinkFactory;
     BackgroundStep m_backgroundStep;
     QTimer m_backgroundTimer;
     QElapsedTimer m_clock;
