@@ -4,13 +4,13 @@
 //   bench_webhook [--connections 8] [--duration 10] [--warmup 1] [--rounds 2] [--quick]
 //                 [--kassa-cli PATH] [--node PATH] [--node-script PATH]
 //
-// Kassa's side is the product as it runs: the `kassa-cli webhook serve` process (WebhookReceiver on
-// net::HttpServer, WebhookSignature, and the sink that writes each verified event into the SQLite store's
-// inbox, the deliveries that arrive together in one transaction, before their 200s; the events are applied
-// from the inbox between deliveries), with a store in a temporary folder and `--rate-limit 0` (the
-// per-address limit would otherwise refuse a loopback client above 100 events/s). After each of its turns
-// the benchmark waits until Kassa has applied everything it queued (reported as its own figure), so that
-// this work does not fall into the reference's turn.
+// Kassa's side is the product as it runs: the `kassa-cli webhook serve` process (WebhookInbox: the
+// receiver's socket thread reads, verifies (WebhookSignature) and writes each event into the SQLite
+// store's inbox through a connection of its own, the deliveries of one wakeup in one transaction, before
+// their 200s; the main thread applies the events from the inbox between deliveries), with a store in a
+// temporary folder and `--rate-limit 0` (the per-address limit would otherwise refuse a loopback client
+// above 100 events/s). After each of its turns the benchmark waits until Kassa has applied everything it
+// queued (reported as its own figure), so that this work does not fall into the reference's turn.
 // The reference is bench/stripe-node-webhook-receiver.mjs: node:http, stripe.webhooks.constructEvent, the
 // raw event appended to a file with writeSync before the 200 (the same durability as the store's WAL
 // with synchronous=NORMAL; the script says why).

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <memory>
+
 namespace kassa::stripe {
 
 // Stripe's webhook signatures. Header: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>...][,v0=...]`;
@@ -23,6 +25,26 @@ public:
     };
 
     static constexpr int DefaultToleranceSeconds = 300;
+
+    // A secret made ready once for many deliveries (the webhook receiver keeps one per secret): the MAC
+    // is fetched once, and verify() copies neither the payload nor the header. The same results as the
+    // static verify(). One thread at a time.
+    class Key
+    {
+    public:
+        explicit Key(QByteArrayView secret);
+        ~Key();
+        Key(const Key &) = delete;
+        Key &operator=(const Key &) = delete;
+
+        Result verify(QByteArrayView payload, QByteArrayView header, qint64 nowSeconds,
+                      int toleranceSeconds = DefaultToleranceSeconds);
+
+    private:
+        struct Mac;
+        QByteArray m_secret;
+        std::unique_ptr<Mac> m_mac;
+    };
 
     static Result verify(QByteArrayView payload, QByteArrayView header, QByteArrayView secret,
                          qint64 nowSeconds, int toleranceSeconds = DefaultToleranceSeconds);

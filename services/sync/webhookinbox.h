@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <memory>
+#include <mutex>
 
 namespace kassa::store {
 class Database;
@@ -34,6 +35,13 @@ struct ListenAddress
 // arrive together sharing one commit; the inbox is applied through `processor` between deliveries,
 // starting with whatever an earlier run left there; SQLite checkpoints run in their own thread so that
 // a checkpoint's fdatasync does not hold the deliveries.
+//
+// The receiver's socket thread writes the inbox itself, through a connection of its own to the same
+// store (opened from db's configuration when listening starts), so that a delivery never waits for this
+// thread. Where no second connection can be opened (an in-memory SQLite store; a PostgreSQL password
+// that the configuration no longer holds), deliveries are stored through `db` on this thread instead.
+// On SQLite the two connections take turns at writing through a lock of their own rather than through
+// SQLite's busy handler, whose sleeps of a millisecond and more would show in every answer's latency.
 class WebhookInbox : public QObject
 {
     Q_OBJECT
@@ -57,6 +65,8 @@ public:
     QString errorString() const;
     bool addressInUse() const { return m_addressInUse; }
     WebhookReceiver &receiver() { return *m_receiver; }
+    // True while deliveries are stored on the receiver's socket thread (after listen()).
+    bool storesOnSocketThread() const;
 
 signals:
     // Events from the inbox applied to the store (after their commit).
@@ -71,6 +81,7 @@ private:
     EventProcessor &m_processor;
     WebhookReceiver *m_receiver;
     std::unique_ptr<store::WalCheckpointer> m_checkpointer;
+    std::mutex m_writeLock; // SQLite: one writer at a time of this process's two connections
     bool m_addressInUse = false;
 };
 

@@ -2,10 +2,30 @@
 
 #include "services/stripe/webhooksignature.h"
 
-#include <QAbstractEventDispatcher>
 #include <QDateTime>
+#include <QHash>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <future>
+#include <iterator>
+#include <limits>
+#include <mutex>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+#include <unordered_map>
 
 using namespace Qt::StringLiterals;
 
@@ -13,18 +33,1051 @@ Q_LOGGING_CATEGORY(lcWebhook, "kassa.sync.webhook")
 
 namespace kassa::sync {
 
+// What the socket thread hands over for one complete request: a verified delivery (status 0) or the
+// reason it is refused, so that the refusal is counted and signalled on the receiver's thread.
+struct WebhookReceiver::Inbound
+{
+    quint64 connection = 0;
+    quint64 sequence = 0;
+    int status = 0;
+    QString reason;
+    Delivery delivery;
+    QString id;
+    QString type;
+    qint64 created = 0;
+};
+
 namespace {
 
-net::HttpResponse textResponse(int status, const QString &text)
+qint64 monotonicMs()
 {
-    net::HttpResponse response;
-    response.status = status;
-    response.headers.emplaceBack("Content-Type", "text/plain; charset=utf-8");
-    response.body = text.toUtf8() + '\n';
-    return response;
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return qint64(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
+}
+
+const char *reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Content Too Large";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
+    }
+}
+
+// The answer to every stored delivery, whole: no formatting and no allocation per event.
+constexpr QByteArrayView StoredKeepAlive = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                           "Content-Length: 17\r\n\r\n{\"received\":true}";
+constexpr QByteArrayView StoredClose = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                       "Content-Length: 17\r\nConnection: close\r\n\r\n{\"received\":true}";
+
+QByteArray textResponse(int status, QByteArrayView text, bool closeAfter, QByteArrayView extraHeader = {})
+{
+    QByteArray out;
+    out.reserve(160 + text.size());
+    out += "HTTP/1.1 ";
+    out += QByteArray::number(status);
+    out += ' ';
+    out += reasonPhrase(status);
+    out += "\r\nContent-Type: text/plain; charset=utf-8\r\n";
+    if (!extraHeader.isEmpty()) {
+        out += extraHeader;
+        out += "\r\n";
+    }
+    out += "Content-Length: ";
+    out += QByteArray::number(text.size() + 1);
+    out += "\r\n";
+    if (closeAfter)
+        out += "Connection: close\r\n";
+    out += "\r\n";
+    out += text;
+    out += '\n';
+    return out;
+}
+
+QByteArrayView trimmed(QByteArrayView view)
+{
+    return view.trimmed();
+}
+
+bool equalsLower(QByteArrayView name, QByteArrayView lowerCase)
+{
+    return name.compare(lowerCase, Qt::CaseInsensitive) == 0;
+}
+
+bool hasToken(QByteArrayView value, QByteArrayView token)
+{
+    while (!value.isEmpty()) {
+        const qsizetype comma = value.indexOf(',');
+        const QByteArrayView part = comma < 0 ? value : value.first(comma);
+        if (trimmed(part).compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+        if (comma < 0)
+            break;
+        value = value.sliced(comma + 1);
+    }
+    return false;
 }
 
 } // namespace
+
+// The socket side: one thread, one epoll instance (edge-triggered), every connection of the receiver.
+// A wakeup reads what each ready socket has, parses and verifies every complete request in it, and hands
+// the lot to the receiver's thread at once; the answers come back in groups through an eventfd.
+class WebhookReceiver::Loop
+{
+public:
+    struct Outbound
+    {
+        quint64 connection = 0;
+        quint64 sequence = 0;
+        int status = 200;
+        QByteArray text; // for anything but 200
+        QByteArrayView extraHeader;
+    };
+
+    Loop(WebhookReceiver *receiver, const Options &options)
+        : m_receiver(receiver)
+        , m_options(options)
+    {
+    }
+    ~Loop() { stop(); }
+
+    bool listen(const QHostAddress &address, quint16 port, QString *error);
+    // With a factory, the sink is made on the loop's thread before the loop runs; false with `error`
+    // when the factory gave none (the loop runs without it).
+    bool start(const ThreadSinkFactory &factory, QString *error)
+    {
+        if (!factory) {
+            m_thread = std::thread([this] { run(); });
+            return false;
+        }
+        std::promise<QString> made;
+        std::future<QString> madeResult = made.get_future();
+        m_thread = std::thread([this, &factory, &made] {
+            QString why;
+            m_sink = factory(&why);
+            if (!m_sink && why.isEmpty())
+                why = u"no sink"_s;
+            made.set_value(m_sink ? QString() : why);
+            run();
+        });
+        *error = madeResult.get();
+        return error->isEmpty();
+    }
+    void stop();
+    bool isListening() const { return m_listenFd >= 0; }
+    quint16 port() const { return m_port; }
+    bool hasSink() const { return m_sink != nullptr; }
+    // Counted on the loop's thread, read anywhere.
+    qint64 stored() const { return m_stored.load(std::memory_order_relaxed); }
+    qint64 storeFailures() const { return m_storeFailures.load(std::memory_order_relaxed); }
+    // Receiver's thread: the notice of new commits is taken; the next commit posts another.
+    void storedSeen() { m_storedPosted.store(false, std::memory_order_release); }
+
+    void setSecrets(const QList<QByteArray> &secrets)
+    {
+        const std::lock_guard lock(m_secretsMutex);
+        m_sharedSecrets = secrets;
+        ++m_secretsGeneration;
+    }
+
+    // Receiver's thread: what has been verified since the last call.
+    std::vector<Inbound> takeInbound()
+    {
+        m_wakePosted.store(false, std::memory_order_release);
+        const std::lock_guard lock(m_inboundMutex);
+        return std::exchange(m_inbound, {});
+    }
+    // Receiver's thread: answers to send; written by the loop after wake().
+    void respond(Outbound &&answer)
+    {
+        const std::lock_guard lock(m_outboundMutex);
+        m_outbound.push_back(std::move(answer));
+    }
+    // Receiver's thread: handled requests go back to be freed where they were allocated. A body or an
+    // event freed on another thread goes to the allocator arena of the loop under its lock, which the
+    // loop holds while it allocates the next ones.
+    void retire(std::vector<Inbound> &&items)
+    {
+        const std::lock_guard lock(m_outboundMutex);
+        if (m_retired.empty())
+            m_retired.swap(items);
+        else
+            std::move(items.begin(), items.end(), std::back_inserter(m_retired));
+    }
+    void wake()
+    {
+        const quint64 one = 1;
+        [[maybe_unused]] const ssize_t written = ::write(m_wakeFd, &one, sizeof one);
+    }
+
+private:
+    enum class State { ReadingHead, ReadingBody, Waiting, Closing };
+    static constexpr quint64 ListenId = 0;
+    static constexpr quint64 WakeId = 1;
+    static constexpr qint64 NoDeadline = std::numeric_limits<qint64>::max();
+    static constexpr int LingerMs = 2000;
+    static constexpr qsizetype ReadChunk = 16 * 1024;
+    static constexpr qint64 NoticeIntervalMs = 10;
+
+    struct Connection
+    {
+        int fd = -1;
+        quint64 id = 0;
+        QByteArray peer; // raw address bytes, the rate limit's key
+        QByteArray in;
+        qsizetype consumed = 0; // bytes of `in` already handled
+        QByteArray out;
+        qsizetype written = 0;
+        State state = State::ReadingHead;
+        qint64 contentLength = 0;
+        bool expectContinue = false;
+        bool readPaused = false; // stopped reading while waiting for an answer
+        QByteArray method;
+        QByteArray path;
+        QByteArray signature;
+        bool keepAlive = true;
+        bool closeAfterWrite = false;
+        bool peerClosed = false;
+        quint64 sequence = 0;
+        qint64 requestDeadline = NoDeadline;
+        qint64 idleDeadline = NoDeadline;
+    };
+
+    void run();
+    void handle(const epoll_event *events, int ready);
+    void accept();
+    void onReadable(Connection &connection, bool hangUp);
+    void processBuffer(Connection &connection);
+    bool parseHead(Connection &connection, qsizetype headEnd);
+    void dispatch(Connection &connection, QByteArray &&body);
+    Inbound verify(Connection &connection, QByteArray &&body);
+    bool admit(const QByteArray &peer);
+    void writeOut(Connection &connection, QByteArrayView bytes);
+    void flushOut(Connection &connection);
+    void watchWritable(Connection &connection, bool on)
+    {
+        epoll_event event{};
+        event.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (on ? EPOLLOUT : 0u);
+        event.data.u64 = connection.id;
+        ::epoll_ctl(m_epollFd, EPOLL_CTL_MOD, connection.fd, &event);
+    }
+    void fail(Connection &connection, int status, QByteArrayView message);
+    void beginClose(Connection &connection);
+    void destroy(quint64 id);
+    void sendAnswers();
+    void sweep(qint64 now);
+    void setDeadline(qint64 &field, qint64 value)
+    {
+        field = value;
+        m_nextSweep = std::min(m_nextSweep, value);
+    }
+    void startRequestTimer(Connection &connection, qint64 now)
+    {
+        if (m_options.requestTimeoutMs > 0 && connection.requestDeadline == NoDeadline &&
+            connection.in.size() > connection.consumed &&
+            (connection.state == State::ReadingHead || connection.state == State::ReadingBody))
+            setDeadline(connection.requestDeadline, now + m_options.requestTimeoutMs);
+    }
+    void handOver();
+    void storePending();
+    void notice();
+    void answer(quint64 id, quint64 sequence, int status, QByteArrayView text, QByteArrayView extraHeader);
+
+    WebhookReceiver *m_receiver;
+    Options m_options;
+    int m_listenFd = -1;
+    int m_epollFd = -1;
+    int m_wakeFd = -1;
+    quint16 m_port = 0;
+    std::thread m_thread;
+    std::atomic<bool> m_stopping = false;
+
+    std::mutex m_secretsMutex;
+    QList<QByteArray> m_sharedSecrets;
+    std::atomic<quint64> m_secretsGeneration = 1;
+    // The loop's own keys, made again when the generation moves.
+    std::vector<std::unique_ptr<stripe::WebhookSignature::Key>> m_keys;
+    quint64 m_secretsSeen = 0;
+
+    std::mutex m_inboundMutex;
+    std::vector<Inbound> m_inbound;
+    std::atomic<bool> m_wakePosted = false;
+    std::vector<Inbound> m_verified; // this wakeup's, handed over at its end
+
+    std::mutex m_outboundMutex;
+    std::vector<Outbound> m_outbound;
+    std::vector<Inbound> m_retired;
+
+    // With a ThreadSink: this wakeup's verified deliveries, stored together at its end. Both vectors keep
+    // their capacity from one wakeup to the next.
+    std::unique_ptr<ThreadSink> m_sink;
+    std::vector<Inbound> m_pending;
+    std::vector<Inbound> m_storing;
+    std::vector<ThreadSink::Event> m_events;
+    std::atomic<qint64> m_stored = 0;
+    std::atomic<qint64> m_storeFailures = 0;
+    std::atomic<bool> m_storedPosted = false;
+    bool m_noticeOwed = false; // committed since the last notice to the receiver's thread
+    qint64 m_lastNotice = 0;
+
+    std::unordered_map<quint64, std::unique_ptr<Connection>> m_connections;
+    quint64 m_nextId = 2;
+    qint64 m_nextSweep = NoDeadline;
+    qint64 m_now = 0;
+    QHash<QByteArray, std::pair<qint64, int>> m_rateWindows; // peer -> (second, requests in it)
+};
+
+bool WebhookReceiver::Loop::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    int family = AF_INET;
+    bool dualStack = false;
+    if (address == QHostAddress::Any || address.protocol() == QAbstractSocket::IPv6Protocol) {
+        family = AF_INET6;
+        dualStack = address == QHostAddress::Any;
+        auto *in6 = reinterpret_cast<sockaddr_in6 *>(&storage);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        const Q_IPV6ADDR bytes = dualStack ? Q_IPV6ADDR{} : address.toIPv6Address();
+        std::memcpy(&in6->sin6_addr, &bytes, sizeof bytes);
+        in6->sin6_scope_id = address.scopeId().toUInt();
+        length = sizeof(sockaddr_in6);
+    } else {
+        auto *in4 = reinterpret_cast<sockaddr_in *>(&storage);
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        in4->sin_addr.s_addr = htonl(address.toIPv4Address());
+        length = sizeof(sockaddr_in);
+    }
+    const auto failed = [&](const char *what) {
+        *error = QString::fromLatin1(what) + u": "_s + QString::fromLocal8Bit(std::strerror(errno));
+        if (m_listenFd >= 0)
+            ::close(m_listenFd);
+        m_listenFd = -1;
+        return false;
+    };
+    m_listenFd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (m_listenFd < 0)
+        return failed("socket");
+    const int on = 1;
+    const int off = 0;
+    ::setsockopt(m_listenFd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    if (dualStack)
+        ::setsockopt(m_listenFd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+    if (::bind(m_listenFd, reinterpret_cast<const sockaddr *>(&storage), length) != 0)
+        return failed("bind");
+    if (::listen(m_listenFd, SOMAXCONN) != 0)
+        return failed("listen");
+    sockaddr_storage bound{};
+    socklen_t boundLength = sizeof bound;
+    ::getsockname(m_listenFd, reinterpret_cast<sockaddr *>(&bound), &boundLength);
+    m_port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6 *>(&bound)->sin6_port
+                                               : reinterpret_cast<const sockaddr_in *>(&bound)->sin_port);
+    m_epollFd = ::epoll_create1(EPOLL_CLOEXEC);
+    m_wakeFd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (m_epollFd < 0 || m_wakeFd < 0)
+        return failed("epoll");
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLET;
+    event.data.u64 = ListenId;
+    ::epoll_ctl(m_epollFd, EPOLL_CTL_ADD, m_listenFd, &event);
+    event.data.u64 = WakeId;
+    ::epoll_ctl(m_epollFd, EPOLL_CTL_ADD, m_wakeFd, &event);
+    return true;
+}
+
+void WebhookReceiver::Loop::stop()
+{
+    if (m_thread.joinable()) {
+        m_stopping.store(true);
+        wake();
+        m_thread.join();
+    }
+    for (const int fd : {m_listenFd, m_epollFd, m_wakeFd}) {
+        if (fd >= 0)
+            ::close(fd);
+    }
+    m_listenFd = m_epollFd = m_wakeFd = -1;
+}
+
+void WebhookReceiver::Loop::run()
+{
+    pthread_setname_np(pthread_self(), "kassa-webhook");
+    epoll_event events[64];
+    while (true) {
+        m_now = monotonicMs();
+        const qint64 wakeAt =
+            m_noticeOwed ? std::min(m_nextSweep, m_lastNotice + NoticeIntervalMs) : m_nextSweep;
+        const int timeout = wakeAt == NoDeadline ? -1 : int(std::max<qint64>(0, wakeAt - m_now) + 1);
+        int ready = ::epoll_wait(m_epollFd, events, 64, timeout);
+        m_now = monotonicMs();
+        handle(events, ready);
+        // What arrived while this wakeup's requests were read and verified shares their commit: one
+        // more look, without waiting. Under load that makes the groups larger, and a commit costs about
+        // the same for one event as for several (the WAL frames of the same pages).
+        if (m_sink && !m_pending.empty() && (ready = ::epoll_wait(m_epollFd, events, 64, 0)) > 0)
+            handle(events, ready);
+        // One transaction for what this wakeup verified, then its answers.
+        if (m_sink)
+            storePending();
+        notice();
+        // Answers are sent whatever woke the loop: the receiver's thread may have queued some meanwhile.
+        sendAnswers();
+        handOver();
+        if (m_now >= m_nextSweep)
+            sweep(m_now);
+        if (m_stopping.load()) {
+            sendAnswers();
+            break;
+        }
+    }
+    for (auto &[id, connection] : m_connections)
+        ::close(connection->fd);
+    m_connections.clear();
+    // Its database connection is closed on the thread that opened it.
+    m_sink.reset();
+}
+
+void WebhookReceiver::Loop::handle(const epoll_event *events, int ready)
+{
+    for (int i = 0; i < ready; ++i) {
+        const quint64 id = events[i].data.u64;
+        if (id == ListenId) {
+            accept();
+            continue;
+        }
+        if (id == WakeId) {
+            quint64 count = 0;
+            [[maybe_unused]] const ssize_t got = ::read(m_wakeFd, &count, sizeof count);
+            continue;
+        }
+        const auto it = m_connections.find(id);
+        if (it == m_connections.end())
+            continue;
+        Connection &connection = *it->second;
+        const quint32 flags = events[i].events;
+        if (flags & EPOLLERR) {
+            destroy(id);
+            continue;
+        }
+        if (flags & EPOLLOUT && connection.written < connection.out.size())
+            flushOut(connection);
+        if (m_connections.count(id) && (flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
+            onReadable(connection, flags & (EPOLLRDHUP | EPOLLHUP));
+    }
+}
+
+void WebhookReceiver::Loop::accept()
+{
+    while (true) {
+        sockaddr_storage peer{};
+        socklen_t peerLength = sizeof peer;
+        const int fd = ::accept4(m_listenFd, reinterpret_cast<sockaddr *>(&peer), &peerLength,
+                                 SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            return; // EAGAIN, or out of descriptors: the listener stays armed for the next edge
+        }
+        const int on = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        auto connection = std::make_unique<Connection>();
+        connection->fd = fd;
+        connection->id = m_nextId++;
+        if (peer.ss_family == AF_INET6) {
+            const auto *in6 = reinterpret_cast<const sockaddr_in6 *>(&peer);
+            connection->peer = QByteArray(reinterpret_cast<const char *>(&in6->sin6_addr), 16);
+        } else {
+            const auto *in4 = reinterpret_cast<const sockaddr_in *>(&peer);
+            connection->peer = QByteArray(reinterpret_cast<const char *>(&in4->sin_addr), 4);
+        }
+        setDeadline(connection->idleDeadline, m_now + m_options.idleTimeoutMs);
+        epoll_event event{};
+        // EPOLLOUT only while an answer waits for room (watchWritable): otherwise every ACK of an answer
+        // would wake the loop for nothing.
+        event.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+        event.data.u64 = connection->id;
+        if (::epoll_ctl(m_epollFd, EPOLL_CTL_ADD, fd, &event) != 0) {
+            ::close(fd);
+            continue;
+        }
+        // Data that came with the connection is announced by epoll as soon as it is registered.
+        const quint64 id = connection->id;
+        m_connections.emplace(id, std::move(connection));
+    }
+}
+
+void WebhookReceiver::Loop::onReadable(Connection &connection, bool hangUp)
+{
+    const quint64 id = connection.id;
+    bool gotData = false;
+    while (true) {
+        // While a request waits for its answer, what follows it stays in the kernel up to a bound (a
+        // client cannot make this buffer grow without end): the loop reads it after answering.
+        if (connection.state == State::Waiting &&
+            connection.in.size() - connection.consumed > m_options.maxBodyBytes + 16 * 1024) {
+            connection.readPaused = true;
+            break;
+        }
+        const qsizetype before = connection.in.size();
+        connection.in.resize(before + ReadChunk);
+        const ssize_t got = ::read(connection.fd, connection.in.data() + before, size_t(ReadChunk));
+        connection.in.resize(before + std::max<qsizetype>(0, got));
+        if (got > 0) {
+            gotData = true;
+            if (connection.state == State::Closing)
+                connection.in.clear(), connection.consumed = 0; // drained, not handled
+            if (got < ReadChunk)
+                break; // the socket is empty now: the next byte brings a new edge
+            continue;
+        }
+        if (got == 0) {
+            connection.peerClosed = true;
+            break;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            destroy(id);
+            return;
+        }
+        break;
+    }
+    if (hangUp)
+        connection.peerClosed = true; // nothing more will come, even if the last read was not empty
+    if (connection.state == State::Closing) {
+        if (connection.peerClosed)
+            destroy(id);
+        return;
+    }
+    if (gotData && connection.state != State::Waiting) {
+        setDeadline(connection.idleDeadline, m_now + m_options.idleTimeoutMs);
+        startRequestTimer(connection, m_now);
+        processBuffer(connection);
+        if (!m_connections.count(id))
+            return;
+    }
+    // A client gone in the middle of a request: nothing of it is handled. One that closed its side after
+    // a complete request still gets its answer.
+    if (connection.peerClosed && connection.state != State::Waiting && connection.state != State::Closing)
+        destroy(id);
+}
+
+void WebhookReceiver::Loop::processBuffer(Connection &connection)
+{
+    const quint64 id = connection.id;
+    if (connection.consumed > 0 && connection.consumed >= connection.in.size() / 2) {
+        connection.in.remove(0, connection.consumed);
+        connection.consumed = 0;
+    }
+    while (connection.state == State::ReadingHead || connection.state == State::ReadingBody) {
+        if (connection.state == State::ReadingHead) {
+            // Tolerate empty lines between requests (RFC 9112 2.2).
+            while (QByteArrayView(connection.in).sliced(connection.consumed).startsWith("\r\n"))
+                connection.consumed += 2;
+            if (connection.consumed == connection.in.size()) {
+                connection.in.resize(0); // keeps its capacity for the next request
+                connection.consumed = 0;
+                return;
+            }
+            const QByteArrayView rest = QByteArrayView(connection.in).sliced(connection.consumed);
+            const qsizetype headEnd = rest.indexOf("\r\n\r\n");
+            if (headEnd < 0) {
+                if (rest.size() > 16 * 1024)
+                    fail(connection, 431, "request head too large");
+                return;
+            }
+            if (headEnd > 16 * 1024) {
+                fail(connection, 431, "request head too large");
+                return;
+            }
+            if (!parseHead(connection, headEnd))
+                return;
+            connection.consumed += headEnd + 4;
+            connection.state = State::ReadingBody;
+            if (connection.expectContinue && connection.contentLength > 0 &&
+                connection.consumed == connection.in.size()) {
+                writeOut(connection, "HTTP/1.1 100 Continue\r\n\r\n");
+                if (!m_connections.count(id))
+                    return;
+            }
+        }
+        if (connection.in.size() - connection.consumed < connection.contentLength)
+            return;
+        QByteArray body(connection.in.constData() + connection.consumed, connection.contentLength);
+        connection.consumed += connection.contentLength;
+        if (connection.consumed == connection.in.size()) {
+            connection.in.resize(0);
+            connection.consumed = 0;
+        }
+        dispatch(connection, std::move(body));
+    }
+}
+
+bool WebhookReceiver::Loop::parseHead(Connection &connection, qsizetype headEnd)
+{
+    QByteArrayView head = QByteArrayView(connection.in).sliced(connection.consumed, headEnd);
+    const qsizetype firstEnd = head.indexOf('\n');
+    const QByteArrayView requestLine = trimmed(firstEnd < 0 ? head : head.first(firstEnd));
+    // Exactly "METHOD TARGET HTTP/1.x", single spaces.
+    const qsizetype space1 = requestLine.indexOf(' ');
+    const qsizetype space2 = space1 < 0 ? -1 : requestLine.indexOf(' ', space1 + 1);
+    if (space1 <= 0 || space2 <= space1 + 1 || requestLine.indexOf(' ', space2 + 1) >= 0 ||
+        !requestLine.sliced(space2 + 1).startsWith("HTTP/1.")) {
+        fail(connection, 400, "malformed request line");
+        return false;
+    }
+    const QByteArrayView target = requestLine.sliced(space1 + 1, space2 - space1 - 1);
+    const qsizetype question = target.indexOf('?');
+    connection.method = requestLine.first(space1).toByteArray();
+    connection.path = (question < 0 ? target : target.first(question)).toByteArray();
+    const bool http10 = requestLine.sliced(space2 + 1) == "HTTP/1.0";
+    connection.signature = QByteArray();
+    QByteArrayView connectionHeader;
+    QByteArrayView lengthHeader;
+    bool haveConnection = false, haveLength = false, haveSignature = false, haveExpect = false;
+    bool haveTransferEncoding = false;
+    bool expectContinue = false;
+    head = firstEnd < 0 ? QByteArrayView() : head.sliced(firstEnd + 1);
+    while (!head.isEmpty()) {
+        const qsizetype end = head.indexOf('\n');
+        const QByteArrayView line = trimmed(end < 0 ? head : head.first(end));
+        head = end < 0 ? QByteArrayView() : head.sliced(end + 1);
+        if (line.isEmpty())
+            continue;
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0) {
+            fail(connection, 400, "malformed header line");
+            return false;
+        }
+        const QByteArrayView name = trimmed(line.first(colon));
+        const QByteArrayView value = trimmed(line.sliced(colon + 1));
+        // The first of repeated headers counts.
+        if (!haveSignature && equalsLower(name, "stripe-signature")) {
+            haveSignature = true;
+            connection.signature = value.toByteArray();
+        } else if (!haveLength && equalsLower(name, "content-length")) {
+            haveLength = true;
+            lengthHeader = value;
+        } else if (!haveConnection && equalsLower(name, "connection")) {
+            haveConnection = true;
+            connectionHeader = value;
+        } else if (!haveTransferEncoding && equalsLower(name, "transfer-encoding")) {
+            haveTransferEncoding = !value.isEmpty();
+        } else if (!haveExpect && equalsLower(name, "expect")) {
+            haveExpect = true;
+            expectContinue = hasToken(value, "100-continue");
+        }
+    }
+    connection.keepAlive =
+        http10 ? hasToken(connectionHeader, "keep-alive") : !hasToken(connectionHeader, "close");
+    if (haveTransferEncoding) {
+        fail(connection, 411, "chunked request bodies are not supported; send Content-Length");
+        return false;
+    }
+    connection.contentLength = 0;
+    if (!lengthHeader.isEmpty()) {
+        bool ok = false;
+        connection.contentLength = lengthHeader.toLongLong(&ok);
+        if (!ok || connection.contentLength < 0) {
+            fail(connection, 400, "invalid Content-Length");
+            return false;
+        }
+    }
+    if (connection.contentLength > m_options.maxBodyBytes) {
+        // Refused from the head alone: the body is never buffered.
+        fail(connection, 413, "request body too large");
+        return false;
+    }
+    connection.expectContinue = expectContinue;
+    return true;
+}
+
+bool WebhookReceiver::Loop::admit(const QByteArray &peer)
+{
+    if (m_options.perClientRate <= 0)
+        return true;
+    const qint64 second = m_now / 1000;
+    if (m_rateWindows.size() > 4096) {
+        // Forget clients that have been quiet, so that many addresses cannot grow the table without end.
+        for (auto it = m_rateWindows.begin(); it != m_rateWindows.end();) {
+            if (it->first != second)
+                it = m_rateWindows.erase(it);
+            else
+                ++it;
+        }
+    }
+    auto &[windowSecond, count] = m_rateWindows[peer];
+    if (windowSecond != second) {
+        windowSecond = second;
+        count = 0;
+    }
+    return ++count <= m_options.perClientRate;
+}
+
+void WebhookReceiver::Loop::dispatch(Connection &connection, QByteArray &&body)
+{
+    connection.state = State::Waiting;
+    connection.idleDeadline = NoDeadline;
+    connection.requestDeadline = NoDeadline;
+    const quint64 sequence = ++connection.sequence;
+    if (!admit(connection.peer)) {
+        const quint64 id = connection.id;
+        writeOut(connection, textResponse(429, "too many requests", !connection.keepAlive, "Retry-After: 1"));
+        if (!m_connections.count(id))
+            return;
+        connection.state = State::ReadingHead;
+        if (!connection.keepAlive)
+            beginClose(connection);
+        else
+            setDeadline(connection.idleDeadline, m_now + m_options.idleTimeoutMs);
+        return;
+    }
+    Inbound inbound = verify(connection, std::move(body));
+    inbound.connection = connection.id;
+    inbound.sequence = sequence;
+    if (m_sink && inbound.status == 0)
+        m_pending.push_back(std::move(inbound));
+    else
+        m_verified.push_back(std::move(inbound));
+}
+
+WebhookReceiver::Inbound WebhookReceiver::Loop::verify(Connection &connection, QByteArray &&body)
+{
+    Inbound inbound;
+    if (connection.path != "/webhook") {
+        inbound.status = 404;
+        inbound.reason = u"not found; Stripe's events go to POST /webhook"_s;
+        return inbound;
+    }
+    if (connection.method != "POST") {
+        inbound.status = 405;
+        inbound.reason = u"method %1"_s.arg(QString::fromLatin1(connection.method));
+        return inbound;
+    }
+    if (m_secretsSeen != m_secretsGeneration) {
+        const std::lock_guard lock(m_secretsMutex);
+        m_keys.clear();
+        for (const QByteArray &secret : std::as_const(m_sharedSecrets))
+            m_keys.push_back(std::make_unique<stripe::WebhookSignature::Key>(secret));
+        m_secretsSeen = m_secretsGeneration;
+    }
+    if (m_keys.empty()) {
+        inbound.status = 500;
+        inbound.reason = u"no webhook secret is configured"_s;
+        return inbound;
+    }
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    stripe::WebhookSignature::Result result = stripe::WebhookSignature::Result::MissingHeader;
+    for (const std::unique_ptr<stripe::WebhookSignature::Key> &key : m_keys) {
+        result = key->verify(body, connection.signature, now, m_options.toleranceSeconds);
+        if (result == stripe::WebhookSignature::Result::Valid)
+            break;
+    }
+    if (result != stripe::WebhookSignature::Result::Valid) {
+        inbound.status = 400;
+        inbound.reason = u"signature: "_s + stripe::WebhookSignature::describe(result);
+        return inbound;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    QJsonObject event = document.object();
+    inbound.id = event.value(u"id"_s).toString();
+    inbound.type = event.value(u"type"_s).toString();
+    inbound.created = event.value(u"created"_s).toInteger();
+    if (!document.isObject() || !inbound.id.startsWith(u"evt_"_s) || inbound.type.isEmpty() ||
+        !event.value(u"data"_s).toObject().value(u"object"_s).isObject()) {
+        inbound.status = 400;
+        inbound.reason = parseError.error != QJsonParseError::NoError
+                             ? u"the body is not JSON: "_s + parseError.errorString()
+                             : u"the body is not a Stripe event (id evt_..., type, data.object)"_s;
+        return inbound;
+    }
+    // The thread's sink stores the bytes; the object is only for a Sink on the receiver's thread.
+    inbound.delivery = Delivery{m_sink ? QJsonObject() : std::move(event), std::move(body)};
+    return inbound;
+}
+
+void WebhookReceiver::Loop::storePending()
+{
+    // Answering a request goes on with what its connection sent after it (pipelining), which may add to
+    // m_pending: those are stored in the next round.
+    while (!m_pending.empty()) {
+        m_storing.swap(m_pending);
+        const size_t batch = size_t(std::max(1, m_options.maxBatch));
+        for (size_t from = 0; from < m_storing.size(); from += batch) {
+            const size_t to = std::min(m_storing.size(), from + batch);
+            m_events.resize(to - from);
+            for (size_t i = from; i < to; ++i) {
+                Inbound &item = m_storing[i];
+                ThreadSink::Event &event = m_events[i - from];
+                event.body = std::move(item.delivery.rawBody);
+                event.id = std::move(item.id);
+                event.type = std::move(item.type);
+                event.created = item.created;
+            }
+            QString error;
+            const ThreadSink::Outcome outcome = m_sink->store(m_events, &error);
+            const qint64 count = qint64(to - from);
+            if (outcome == ThreadSink::Outcome::Stored) {
+                m_stored.fetch_add(count, std::memory_order_relaxed);
+            } else {
+                m_storeFailures.fetch_add(count, std::memory_order_relaxed);
+                qCWarning(lcWebhook).noquote() << "could not store" << count << "events:" << error;
+            }
+            // Only now, after the commit, does any of them hear 2xx.
+            for (size_t i = from; i < to; ++i) {
+                const Inbound &item = m_storing[i];
+                switch (outcome) {
+                case ThreadSink::Outcome::Stored:
+                    answer(item.connection, item.sequence, 200, {}, {});
+                    break;
+                case ThreadSink::Outcome::Busy:
+                    answer(item.connection, item.sequence, 503, "the store is busy; deliver again later",
+                           "Retry-After: 1");
+                    break;
+                case ThreadSink::Outcome::Failed:
+                    answer(item.connection, item.sequence, 500, "not stored; deliver again later", {});
+                    break;
+                }
+            }
+            for (ThreadSink::Event &event : m_events)
+                event.body.clear(); // the bodies go now; the vector keeps its capacity
+        }
+        m_storing.clear();
+    }
+    m_noticeOwed = true;
+    notice();
+}
+
+void WebhookReceiver::Loop::notice()
+{
+    // The receiver's thread applies the inbox between deliveries; it needs to hear of new rows, not of
+    // every commit: at most one queued call per NoticeIntervalMs (the loop wakes up for the last one),
+    // and none while one is still waiting there. Each would wake that thread and restart its timers.
+    if (!m_noticeOwed || m_now - m_lastNotice < NoticeIntervalMs)
+        return;
+    m_noticeOwed = false;
+    m_lastNotice = m_now;
+    if (!m_storedPosted.exchange(true, std::memory_order_acq_rel))
+        QMetaObject::invokeMethod(
+            m_receiver, [receiver = m_receiver] { receiver->threadStored(); }, Qt::QueuedConnection);
+}
+
+void WebhookReceiver::Loop::handOver()
+{
+    if (m_verified.empty())
+        return;
+    {
+        const std::lock_guard lock(m_inboundMutex);
+        if (m_inbound.empty())
+            m_inbound.swap(m_verified);
+        else
+            std::move(m_verified.begin(), m_verified.end(), std::back_inserter(m_inbound));
+    }
+    m_verified.clear();
+    // One queued call per group, however many arrive while the receiver's thread is busy storing.
+    if (!m_wakePosted.exchange(true, std::memory_order_acq_rel))
+        QMetaObject::invokeMethod(
+            m_receiver, [receiver = m_receiver] { receiver->takeInbound(); }, Qt::QueuedConnection);
+}
+
+void WebhookReceiver::Loop::sendAnswers()
+{
+    std::vector<Outbound> answers;
+    std::vector<Inbound> retired;
+    {
+        const std::lock_guard lock(m_outboundMutex);
+        if (m_outbound.empty() && m_retired.empty())
+            return;
+        answers.swap(m_outbound);
+        retired.swap(m_retired);
+    }
+    for (const Outbound &outbound : answers)
+        answer(outbound.connection, outbound.sequence, outbound.status, outbound.text, outbound.extraHeader);
+}
+
+void WebhookReceiver::Loop::answer(quint64 id, quint64 sequence, int status, QByteArrayView text,
+                                   QByteArrayView extraHeader)
+{
+    const auto it = m_connections.find(id);
+    if (it == m_connections.end())
+        return; // the client went away
+    Connection &connection = *it->second;
+    if (connection.sequence != sequence || connection.state != State::Waiting)
+        return;
+    const bool closeAfter = !connection.keepAlive;
+    if (status == 200)
+        writeOut(connection, closeAfter ? StoredClose : StoredKeepAlive);
+    else
+        writeOut(connection, textResponse(status, text, closeAfter, extraHeader));
+    if (!m_connections.count(id))
+        return;
+    if (closeAfter) {
+        beginClose(connection);
+        return;
+    }
+    connection.state = State::ReadingHead;
+    setDeadline(connection.idleDeadline, m_now + m_options.idleTimeoutMs);
+    startRequestTimer(connection, m_now);
+    // Pipelined requests already read, then whatever waited in the kernel meanwhile.
+    processBuffer(connection);
+    if (m_connections.count(id) && connection.readPaused && connection.state != State::Waiting) {
+        connection.readPaused = false;
+        onReadable(connection, false);
+    }
+    if (m_connections.count(id) && connection.state != State::Waiting && connection.state != State::Closing &&
+        connection.peerClosed)
+        destroy(id);
+}
+
+void WebhookReceiver::Loop::writeOut(Connection &connection, QByteArrayView bytes)
+{
+    if (connection.written < connection.out.size()) {
+        connection.out.append(bytes);
+        return;
+    }
+    ssize_t sent = 0;
+    while (sent < bytes.size()) {
+        const ssize_t n =
+            ::send(connection.fd, bytes.data() + sent, size_t(bytes.size() - sent), MSG_NOSIGNAL);
+        if (n > 0) {
+            sent += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        destroy(connection.id);
+        return;
+    }
+    if (sent < bytes.size()) {
+        // The rest goes out on the next EPOLLOUT edge.
+        connection.out = bytes.sliced(sent).toByteArray();
+        watchWritable(connection, true);
+        connection.written = 0;
+    }
+}
+
+void WebhookReceiver::Loop::flushOut(Connection &connection)
+{
+    while (connection.written < connection.out.size()) {
+        const ssize_t n = ::send(connection.fd, connection.out.constData() + connection.written,
+                                 size_t(connection.out.size() - connection.written), MSG_NOSIGNAL);
+        if (n > 0) {
+            connection.written += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        destroy(connection.id);
+        return;
+    }
+    connection.out.clear();
+    watchWritable(connection, false);
+    connection.written = 0;
+    if (connection.closeAfterWrite)
+        ::shutdown(connection.fd, SHUT_WR);
+}
+
+void WebhookReceiver::Loop::fail(Connection &connection, int status, QByteArrayView message)
+{
+    const quint64 id = connection.id;
+    writeOut(connection, textResponse(status, message, true));
+    if (m_connections.count(id))
+        beginClose(connection);
+}
+
+void WebhookReceiver::Loop::beginClose(Connection &connection)
+{
+    // The answer is sent, then our side closed; what the client still sends is read and dropped until
+    // it closes too (closing with unread data would reset the connection and could lose the answer).
+    connection.state = State::Closing;
+    connection.in.clear();
+    connection.consumed = 0;
+    connection.requestDeadline = NoDeadline;
+    setDeadline(connection.idleDeadline, m_now + LingerMs);
+    connection.closeAfterWrite = true;
+    if (connection.written >= connection.out.size())
+        ::shutdown(connection.fd, SHUT_WR);
+    if (connection.peerClosed)
+        destroy(connection.id);
+}
+
+void WebhookReceiver::Loop::destroy(quint64 id)
+{
+    const auto it = m_connections.find(id);
+    if (it == m_connections.end())
+        return;
+    ::close(it->second->fd); // also leaves the epoll set
+    m_connections.erase(it);
+}
+
+void WebhookReceiver::Loop::sweep(qint64 now)
+{
+    m_nextSweep = NoDeadline;
+    std::vector<quint64> expired;
+    for (auto &[id, connection] : m_connections) {
+        if (connection->requestDeadline <= now || connection->idleDeadline <= now)
+            expired.push_back(id);
+        else
+            m_nextSweep = std::min({m_nextSweep, connection->requestDeadline, connection->idleDeadline});
+    }
+    for (const quint64 id : expired) {
+        const auto it = m_connections.find(id);
+        if (it == m_connections.end())
+            continue;
+        Connection &connection = *it->second;
+        const bool requestExpired = connection.requestDeadline <= now;
+        connection.requestDeadline = NoDeadline;
+        connection.idleDeadline = NoDeadline;
+        switch (connection.state) {
+        case State::Closing:
+            destroy(id);
+            break;
+        case State::Waiting:
+            break; // its answer is on the way
+        case State::ReadingHead:
+        case State::ReadingBody:
+            // A client that trickles a request (slow loris), or sends part of one and stops, does not
+            // hold the connection; one that sends nothing is closed quietly.
+            if (requestExpired)
+                fail(connection, 408, "request not completed in time");
+            else if (connection.state == State::ReadingBody || connection.in.size() > connection.consumed)
+                fail(connection, 408, "request timed out");
+            else
+                destroy(id);
+            break;
+        }
+    }
+}
 
 WebhookReceiver::WebhookReceiver(Sink sink, QObject *parent)
     : WebhookReceiver(std::move(sink), Options(), parent)
@@ -35,171 +1088,182 @@ WebhookReceiver::WebhookReceiver(Sink sink, const Options &options, QObject *par
     : QObject(parent)
     , m_sink(std::move(sink))
     , m_options(options)
-    , m_server(
-          new net::HttpServer([this](net::HttpRequest &&request,
-                                     net::HttpResponder responder) { handle(std::move(request), responder); },
-                              this))
-{
-    setUpServer();
-}
-
-WebhookReceiver::WebhookReceiver(BatchSink sink, const Options &options, QObject *parent)
-    : QObject(parent)
-    , m_batchSink(std::move(sink))
-    , m_options(options)
-    , m_server(
-          new net::HttpServer([this](net::HttpRequest &&request,
-                                     net::HttpResponder responder) { handle(std::move(request), responder); },
-                              this))
-{
-    m_options.maxBatch = qMax(1, m_options.maxBatch);
-    // The group commit runs when the event loop has handled everything that was ready and is about to
-    // wait: all the deliveries read in that pass share one commit. The timer is the fallback for loops
-    // that never block (processEvents() called in a loop): it cannot fire within the pass that armed it.
-    m_flushTimer.setSingleShot(true);
-    m_flushTimer.setInterval(1);
-    connect(&m_flushTimer, &QTimer::timeout, this, &WebhookReceiver::flush);
-    if (QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(thread()))
-        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, [this] {
-            if (!m_pending.isEmpty())
-                flush();
-        });
-    setUpServer();
-}
-
-void WebhookReceiver::setUpServer()
 {
     m_clock.start();
     m_backgroundTimer.setSingleShot(true);
     connect(&m_backgroundTimer, &QTimer::timeout, this, &WebhookReceiver::backgroundStep);
-    net::HttpServer::Limits limits;
-    limits.maxBodySize = m_options.maxBodyBytes;
-    limits.maxHeadSize = 16 * 1024;
-    limits.requestTimeoutMs = m_options.requestTimeoutMs;
-    limits.idleTimeoutMs = m_options.idleTimeoutMs;
-    m_server->setLimits(limits);
-    m_server->setPerClientRateLimit(m_options.perClientRate);
 }
 
-WebhookReceiver::~WebhookReceiver() = default;
+WebhookReceiver::WebhookReceiver(BatchSink sink, const Options &options, QObject *parent)
+    : WebhookReceiver(Sink(), options, parent)
+{
+    m_batchSink = std::move(sink);
+    m_options.maxBatch = qMax(1, m_options.maxBatch);
+}
+
+WebhookReceiver::~WebhookReceiver()
+{
+    close();
+}
+
+void WebhookReceiver::setSecrets(const QList<QByteArray> &secrets)
+{
+    m_secrets = secrets;
+    if (m_loop)
+        m_loop->setSecrets(secrets);
+}
 
 bool WebhookReceiver::listen(const QHostAddress &address, quint16 port)
 {
-    return m_server->listen(address, port);
+    close();
+    auto loop = std::make_unique<Loop>(this, m_options);
+    loop->setSecrets(m_secrets);
+    if (!loop->listen(address, port, &m_errorString))
+        return false;
+    m_errorString.clear();
+    m_loop = std::move(loop);
+    QString why;
+    if (!m_loop->start(m_threadSinkFactory, &why) && m_threadSinkFactory)
+        qCWarning(lcWebhook).noquote()
+            << "storing on the receiver's own thread instead of the socket thread:" << why;
+    return true;
+}
+
+bool WebhookReceiver::storesOnSocketThread() const
+{
+    return m_loop && m_loop->hasSink();
+}
+
+WebhookReceiver::Stats WebhookReceiver::stats() const
+{
+    Stats stats = m_stats;
+    if (m_loop) {
+        stats.accepted += m_loop->stored();
+        stats.sinkFailures += m_loop->storeFailures();
+    }
+    return stats;
+}
+
+void WebhookReceiver::threadStored()
+{
+    if (!m_loop)
+        return;
+    m_loop->storedSeen();
+    deliveryDone();
 }
 
 void WebhookReceiver::close()
 {
-    if (!m_pending.isEmpty())
-        flush();
-    m_server->close();
+    if (!m_loop)
+        return;
+    // What was verified is stored and answered, then the loop sends the answers and closes every
+    // connection. Whatever it verified meanwhile is stored too, unanswered: Stripe delivers it again.
+    takeInbound();
+    m_loop->stop();
+    std::vector<Inbound> late = m_loop->takeInbound();
+    const qint64 storedThere = m_loop->stored();
+    m_stats.accepted += storedThere;
+    m_stats.sinkFailures += m_loop->storeFailures();
+    m_loop.reset();
+    // The loop's last commits may not have been announced: the background work looks anyway.
+    if (storedThere > 0)
+        deliveryDone();
+    if (!late.empty())
+        store(late);
 }
 
 bool WebhookReceiver::isListening() const
 {
-    return m_server->isListening();
+    return m_loop && m_loop->isListening();
 }
 
 quint16 WebhookReceiver::port() const
 {
-    return m_server->serverPort();
+    return m_loop ? m_loop->port() : 0;
 }
 
 QString WebhookReceiver::errorString() const
 {
-    return m_server->errorString();
+    return m_errorString;
 }
 
-void WebhookReceiver::reject(const net::HttpResponder &responder, int status, const QString &reason)
+void WebhookReceiver::takeInbound()
 {
-    ++m_stats.rejected;
-    qCInfo(lcWebhook).noquote() << "refused a delivery:" << status << reason;
-    emit deliveryRejected(status, reason);
-    responder.send(textResponse(status, reason));
+    if (!m_loop)
+        return;
+    std::vector<Inbound> items = m_loop->takeInbound();
+    if (items.empty())
+        return;
+    store(items);
+    if (m_loop) { // a slot of eventStored may have closed the receiver
+        m_loop->retire(std::move(items));
+        m_loop->wake();
+    }
 }
 
-void WebhookReceiver::handle(net::HttpRequest &&request, const net::HttpResponder &responder)
+void WebhookReceiver::store(std::vector<Inbound> &items)
 {
-    if (request.path != "/webhook") {
-        reject(responder, 404, u"not found; Stripe's events go to POST /webhook"_s);
-        return;
-    }
-    if (request.method != "POST") {
-        net::HttpResponse response = textResponse(405, u"only POST"_s);
-        response.headers.emplaceBack("Allow", "POST");
-        ++m_stats.rejected;
-        emit deliveryRejected(405, u"method %1"_s.arg(QString::fromLatin1(request.method)));
-        responder.send(response);
-        return;
-    }
-    if (m_secrets.isEmpty()) {
-        reject(responder, 500, u"no webhook secret is configured"_s);
-        return;
-    }
-    const QByteArray header = request.header("stripe-signature");
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    stripe::WebhookSignature::Result result = stripe::WebhookSignature::Result::MissingHeader;
-    for (const QByteArray &secret : std::as_const(m_secrets)) {
-        result =
-            stripe::WebhookSignature::verify(request.body, header, secret, now, m_options.toleranceSeconds);
-        if (result == stripe::WebhookSignature::Result::Valid)
-            break;
-    }
-    if (result != stripe::WebhookSignature::Result::Valid) {
-        reject(responder, 400, u"signature: "_s + stripe::WebhookSignature::describe(result));
-        return;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    const QJsonObject event = document.object();
-    const QString id = event.value(u"id"_s).toString();
-    const QString type = event.value(u"type"_s).toString();
-    if (!document.isObject() || !id.startsWith(u"evt_"_s) || type.isEmpty() ||
-        !event.value(u"data"_s).toObject().value(u"object"_s).isObject()) {
-        reject(responder, 400,
-               parseError.error != QJsonParseError::NoError
-                   ? u"the body is not JSON: "_s + parseError.errorString()
-                   : u"the body is not a Stripe event (id evt_..., type, data.object)"_s);
-        return;
-    }
-    if (m_batchSink) {
-        m_pending.append(Pending{Delivery{event, std::move(request.body)}, id, type, responder});
-        if (m_pending.size() >= m_options.maxBatch)
-            flush();
-        else if (!m_flushTimer.isActive())
-            m_flushTimer.start();
-        return;
-    }
-    QString error;
-    if (m_sink(event, request.body, &error))
-        stored(id, type, responder);
-    else
-        notStored(id, error, responder);
-    deliveryDone();
-}
-
-void WebhookReceiver::flush()
-{
-    m_flushTimer.stop();
-    // Taken first: whatever the sink or a slot of eventStored does, what arrives meanwhile waits for the
-    // next commit.
-    const QList<Pending> batch = std::exchange(m_pending, {});
-    if (batch.isEmpty())
-        return;
+    const auto answer = [this](const Inbound &item, int status, const QString &text = {},
+                               QByteArrayView extraHeader = {}) {
+        if (!m_loop)
+            return;
+        m_loop->respond(Loop::Outbound{item.connection, item.sequence, status, text.toUtf8(), extraHeader});
+    };
     QList<Delivery> deliveries;
-    deliveries.reserve(batch.size());
-    for (const Pending &pending : batch)
-        deliveries.append(pending.delivery);
-    const QList<QString> errors = m_batchSink(deliveries);
-    for (qsizetype i = 0; i < batch.size(); ++i) {
-        const Pending &pending = batch.at(i);
-        if (i >= errors.size())
-            notStored(pending.id, u"the sink gave no answer for this event"_s, pending.responder);
-        else if (!errors.at(i).isNull())
-            notStored(pending.id, errors.at(i), pending.responder);
-        else
-            stored(pending.id, pending.type, pending.responder);
+    std::vector<const Inbound *> waiting;
+    const auto commit = [&] {
+        if (waiting.empty())
+            return;
+        const QList<QString> errors = m_batchSink(deliveries);
+        for (size_t i = 0; i < waiting.size(); ++i) {
+            const Inbound &item = *waiting[i];
+            const QString error = qsizetype(i) < errors.size() ? errors.at(qsizetype(i))
+                                                               : u"the sink gave no answer for this event"_s;
+            if (error.isNull()) {
+                ++m_stats.accepted;
+                emit eventStored(item.id, item.type);
+                answer(item, 200);
+            } else {
+                ++m_stats.sinkFailures;
+                qCWarning(lcWebhook).noquote() << "could not store event" << item.id << ':' << error;
+                answer(item, 500, u"not stored; deliver again later"_s);
+            }
+        }
+        deliveries.clear();
+        waiting.clear();
+    };
+    for (Inbound &item : items) {
+        if (item.status != 0) {
+            ++m_stats.rejected;
+            if (item.status == 405) {
+                emit deliveryRejected(405, item.reason);
+                answer(item, 405, u"only POST"_s, "Allow: POST");
+            } else {
+                qCInfo(lcWebhook).noquote() << "refused a delivery:" << item.status << item.reason;
+                emit deliveryRejected(item.status, item.reason);
+                answer(item, item.status, item.reason);
+            }
+            continue;
+        }
+        if (m_batchSink) {
+            deliveries.append(item.delivery); // shared, freed with `item` on the loop's thread
+            waiting.push_back(&item);
+            if (deliveries.size() >= m_options.maxBatch)
+                commit();
+            continue;
+        }
+        QString error;
+        if (m_sink(item.delivery.event, item.delivery.rawBody, &error)) {
+            ++m_stats.accepted;
+            emit eventStored(item.id, item.type);
+            answer(item, 200);
+        } else {
+            ++m_stats.sinkFailures;
+            qCWarning(lcWebhook).noquote() << "could not store event" << item.id << ':' << error;
+            answer(item, 500, u"not stored; deliver again later"_s);
+        }
     }
+    commit();
     deliveryDone();
 }
 
@@ -233,23 +1297,6 @@ void WebhookReceiver::backgroundStep()
     m_lastStepMs = m_clock.elapsed();
     if (more)
         m_backgroundTimer.start(busy ? m_options.quietMs : 0);
-}
-
-void WebhookReceiver::stored(const QString &id, const QString &type, const net::HttpResponder &responder)
-{
-    ++m_stats.accepted;
-    emit eventStored(id, type);
-    net::HttpResponse response;
-    response.headers.emplaceBack("Content-Type", "application/json");
-    response.body = R"({"received":true})";
-    responder.send(response);
-}
-
-void WebhookReceiver::notStored(const QString &id, const QString &error, const net::HttpResponder &responder)
-{
-    ++m_stats.sinkFailures;
-    qCWarning(lcWebhook).noquote() << "could not store event" << id << ':' << error;
-    responder.send(textResponse(500, u"not stored; deliver again later"_s));
 }
 
 } // namespace kassa::sync

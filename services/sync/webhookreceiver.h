@@ -1,7 +1,5 @@
 #pragma once
 
-#include "net/httpserver.h"
-
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -11,6 +9,8 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
+#include <vector>
 
 namespace kassa::sync {
 
@@ -20,6 +20,15 @@ namespace kassa::sync {
 // 400 for a bad signature or body, 413 above 1 MiB (from Content-Length, before the body is read),
 // 405 for other methods, 404 for other paths, 408 for a request not completed in time, 429 above the
 // per-client rate. Listens on loopback unless told otherwise.
+//
+// The sockets live on a thread of their own (one epoll loop, edge-triggered): it reads, parses, verifies
+// the signature and parses the event there. With a ThreadSink (setThreadSink) it also stores the
+// deliveries there, through a database connection of its own, one transaction for all the requests that
+// one wakeup of the loop found, and writes their answers after the commit: no request crosses a thread,
+// and this object's thread only hears that there is something new (for the background work). Otherwise
+// it hands the verified deliveries to this object's thread in groups, where the Sink or BatchSink stores
+// them, and the answers go back to the loop, which writes them. Refused requests are counted and
+// signalled on this object's thread either way.
 class WebhookReceiver : public QObject
 {
     Q_OBJECT
@@ -36,10 +45,35 @@ public:
     };
     // Group commit: stores every event of `deliveries` durably in one go (one transaction, one commit)
     // and gives, for each in the same order, a null string when it is stored (or was already) or why it
-    // is not. The receiver collects what arrived in one pass of the event loop (at most
-    // Options::maxBatch) and answers each delivery only after this returned, so every 2xx still follows
-    // a durable write, and one commit serves all the deliveries that were waiting for it.
+    // is not. The receiver collects what its socket thread verified while the previous
+    // call ran (at most Options::maxBatch) and answers each delivery only after this returned, so every 2xx
+    // still follows a durable write, and one commit serves all the deliveries that were waiting for it.
     using BatchSink = std::function<QList<QString>(const QList<Delivery> &deliveries)>;
+
+    // Stores on the socket thread itself (see setThreadSink). Made on that thread, used and destroyed
+    // there, so that a database connection it opens belongs to that thread.
+    class ThreadSink
+    {
+    public:
+        struct Event
+        {
+            QByteArray body; // as received and verified
+            QString id;
+            QString type;
+            qint64 created = 0;
+        };
+        enum class Outcome {
+            Stored, // every event is durably stored (or was already)
+            Busy,   // the store stayed locked beyond its timeout: 503, Stripe delivers again later
+            Failed, // 500, Stripe delivers again later
+        };
+        virtual ~ThreadSink() = default;
+        // Stores all of `events` in one transaction (one commit), or none of them; `error` says why not.
+        virtual Outcome store(const std::vector<Event> &events, QString *error) = 0;
+    };
+    // Called on the socket thread when listening starts; null with `error` when no sink can be made
+    // there (the receiver then stores through its Sink or BatchSink on its own thread, as without one).
+    using ThreadSinkFactory = std::function<std::unique_ptr<ThreadSink>(QString *error)>;
 
     struct Options
     {
@@ -74,43 +108,39 @@ public:
     // and under constant load one short step every Options::busyStepIntervalMs so that the work still
     // moves. Runs a first step soon after it is set (work left from an earlier run).
     void setBackgroundWork(BackgroundStep step);
+    // Store on the socket thread (from the next listen()). The background work then runs after every
+    // commit there, as it does after the Sink's.
+    void setThreadSink(ThreadSinkFactory factory) { m_threadSinkFactory = std::move(factory); }
+    // Whether the receiver stores on its socket thread (a ThreadSink was made when listening started).
+    bool storesOnSocketThread() const;
 
     // Every secret that may have signed a delivery (two while a secret is being rolled).
-    void setSecrets(const QList<QByteArray> &secrets) { m_secrets = secrets; }
+    void setSecrets(const QList<QByteArray> &secrets);
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     // Stores what is still waiting for a group commit, then closes every connection.
     void close();
     bool isListening() const;
     quint16 port() const;
     QString errorString() const;
-    Stats stats() const { return m_stats; }
+    Stats stats() const;
 
 signals:
     void eventStored(const QString &eventId, const QString &type);
     void deliveryRejected(int httpStatus, const QString &reason);
 
 private:
-    struct Pending
-    {
-        Delivery delivery;
-        QString id;
-        QString type;
-        net::HttpResponder responder;
-    };
+    class Loop;
+    struct Inbound;
 
-    void setUpServer();
-    void handle(net::HttpRequest &&request, const net::HttpResponder &responder);
-    void reject(const net::HttpResponder &responder, int status, const QString &reason);
-    void stored(const QString &id, const QString &type, const net::HttpResponder &responder);
-    void notStored(const QString &id, const QString &error, const net::HttpResponder &responder);
-    void flush();
+    void takeInbound();
+    void threadStored();
+    void store(std::vector<Inbound> &items);
     void deliveryDone();
     void backgroundStep();
 
     Sink m_sink;
     BatchSink m_batchSink;
-    QList<Pending> m_pending;
-    QTimer m_flushTimer;
+    ThreadSinkFactory m_threadSinkFactory;
     BackgroundStep m_backgroundStep;
     QTimer m_backgroundTimer;
     QElapsedTimer m_clock;
@@ -118,7 +148,8 @@ private:
     qint64 m_lastDeliveryMs = -1;
     Options m_options;
     QList<QByteArray> m_secrets;
-    net::HttpServer *m_server;
+    std::unique_ptr<Loop> m_loop;
+    QString m_errorString;
     Stats m_stats;
 };
 

@@ -15,7 +15,9 @@
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -115,6 +117,9 @@ class TestWebhookReceiver : public QObject
     Q_OBJECT
 
 private slots:
+    // Every test runs with the sink on the receiver's thread and again with a ThreadSink, which stores
+    // on the socket thread (as WebhookInbox does).
+    void initTestCase_data();
     void init();
     void cleanup();
 
@@ -132,16 +137,61 @@ private slots:
     void groupCommitAnswersEachAfterItsBatch();
     void groupCommitFailureAsksForRedelivery();
     void backgroundWorkRunsBetweenDeliveries();
+    void socketThreadBusyStoreAnswers503();
 
 private:
+    class TestThreadSink;
+    // The sink of both kinds: keeps the event in m_stored unless m_sinkWorks is false.
+    bool keep(const QString &id, const QByteArray &raw, QString *error);
+    std::mutex m_storedMutex; // the ThreadSink writes from the socket thread
     std::unique_ptr<WebhookReceiver> m_receiver;
     QMap<QString, QByteArray> m_stored; // event id -> raw body
     bool m_sinkWorks = true;
     int m_sinkCalls = 0;
 };
 
+class TestWebhookReceiver::TestThreadSink : public WebhookReceiver::ThreadSink
+{
+public:
+    explicit TestThreadSink(TestWebhookReceiver *test)
+        : m_test(test)
+    {
+    }
+    Outcome store(const std::vector<Event> &events, QString *error) override
+    {
+        for (const Event &event : events) {
+            if (!m_test->keep(event.id, event.body, error))
+                return Outcome::Failed;
+        }
+        return Outcome::Stored;
+    }
+
+private:
+    TestWebhookReceiver *m_test;
+};
+
+void TestWebhookReceiver::initTestCase_data()
+{
+    QTest::addColumn<bool>("socketThread");
+    QTest::newRow("receiver thread") << false;
+    QTest::newRow("socket thread") << true;
+}
+
+bool TestWebhookReceiver::keep(const QString &id, const QByteArray &raw, QString *error)
+{
+    const std::lock_guard lock(m_storedMutex);
+    ++m_sinkCalls;
+    if (!m_sinkWorks) {
+        *error = u"disk full"_s;
+        return false;
+    }
+    m_stored.insert(id, raw);
+    return true;
+}
+
 void TestWebhookReceiver::init()
 {
+    QFETCH_GLOBAL(bool, socketThread);
     m_stored.clear();
     m_sinkWorks = true;
     m_sinkCalls = 0;
@@ -150,17 +200,14 @@ void TestWebhookReceiver::init()
     options.perClientRate = 1000;
     m_receiver = std::make_unique<WebhookReceiver>(
         [this](const QJsonObject &event, const QByteArray &raw, QString *error) {
-            ++m_sinkCalls;
-            if (!m_sinkWorks) {
-                *error = u"disk full"_s;
-                return false;
-            }
-            m_stored.insert(event.value(u"id"_s).toString(), raw);
-            return true;
+            return keep(event.value(u"id"_s).toString(), raw, error);
         },
         options);
+    if (socketThread)
+        m_receiver->setThreadSink([this](QString *) { return std::make_unique<TestThreadSink>(this); });
     m_receiver->setSecrets({Secret});
     QVERIFY(m_receiver->listen(QHostAddress::LocalHost, 0));
+    QCOMPARE(m_receiver->storesOnSocketThread(), socketThread);
 }
 
 void TestWebhookReceiver::cleanup()
@@ -443,6 +490,76 @@ void TestWebhookReceiver::backgroundWorkRunsBetweenDeliveries()
     QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
     QTRY_COMPARE(steps, 4);
     m_receiver->setBackgroundWork({});
+}
+
+// A store locked beyond its timeout: 503 with Retry-After, nothing counted as stored, and the same event
+// is stored when delivered again; a sink that cannot be made leaves the receiver's own thread storing.
+void TestWebhookReceiver::socketThreadBusyStoreAnswers503()
+{
+    struct BusySink : WebhookReceiver::ThreadSink
+    {
+        std::atomic<bool> *busy;
+        std::atomic<int> *stored;
+        Outcome store(const std::vector<Event> &events, QString *error) override
+        {
+            if (busy->load()) {
+                *error = u"database is locked"_s;
+                return Outcome::Busy;
+            }
+            *stored += int(events.size());
+            return Outcome::Stored;
+        }
+    };
+    std::atomic<bool> busy = true;
+    std::atomic<int> stored = 0;
+    WebhookReceiver::Options options;
+    options.perClientRate = 0;
+    int receiverThreadCalls = 0;
+    WebhookReceiver receiver(
+        [&](const QJsonObject &, const QByteArray &, QString *) {
+            ++receiverThreadCalls;
+            return true;
+        },
+        options);
+    receiver.setThreadSink([&](QString *) {
+        auto sink = std::make_unique<BusySink>();
+        sink->busy = &busy;
+        sink->stored = &stored;
+        return sink;
+    });
+    receiver.setSecrets({Secret});
+    QVERIFY(receiver.listen(QHostAddress::LocalHost, 0));
+    QVERIFY(receiver.storesOnSocketThread());
+    const QByteArray body = eventBody(u"evt_busy"_s);
+    const auto deliver = [&] {
+        return rawExchange(
+            receiver.port(),
+            {post(body, WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch()))}, 0, 3000);
+    };
+    const QByteArray refused = deliver();
+    QVERIFY2(refused.startsWith("HTTP/1.1 503"), refused.constData());
+    QVERIFY(refused.contains("Retry-After: 1"));
+    QCOMPARE(stored.load(), 0);
+    QCOMPARE(receiver.stats().accepted, 0);
+    QCOMPARE(receiver.stats().sinkFailures, 1);
+    busy = false;
+    const QByteArray accepted = deliver();
+    QVERIFY2(accepted.startsWith("HTTP/1.1 200"), accepted.constData());
+    QCOMPARE(stored.load(), 1);
+    QCOMPARE(receiver.stats().accepted, 1);
+    QCOMPARE(receiverThreadCalls, 0);
+
+    // No sink on the socket thread: the receiver's own sink stores, as without one.
+    receiver.setThreadSink([](QString *why) -> std::unique_ptr<WebhookReceiver::ThreadSink> {
+        *why = u"no second connection"_s;
+        return nullptr;
+    });
+    QVERIFY(receiver.listen(QHostAddress::LocalHost, 0));
+    QVERIFY(!receiver.storesOnSocketThread());
+    const QByteArray fallback = deliver();
+    QVERIFY2(fallback.startsWith("HTTP/1.1 200"), fallback.constData());
+    QCOMPARE(receiverThreadCalls, 1);
+    QCOMPARE(stored.load(), 1);
 }
 
 #include "tst_webhookreceiver.moc"
