@@ -95,6 +95,12 @@ public:
     // Drops every cached prepared statement (they are re-prepared on next use).
     void clearStatementCache();
 
+    // SQLite: makes the statement this connection is running fail soon with an "interrupted" error
+    // (sqlite3_interrupt), for a read whose answer nobody wants any more. The one call that may come
+    // from another thread than the owner's. A call while nothing runs is forgotten by the next
+    // statement. PostgreSQL: does nothing (the statement runs to its end).
+    void interrupt();
+
 private:
     friend class Transaction;
 
@@ -116,6 +122,7 @@ private:
     DatabaseConfig m_config;
     QString m_connectionName;
     QSqlDatabase m_connection;
+    void *m_sqliteHandle = nullptr; // the driver's sqlite3 *, for interrupt()
     QThread *m_thread = nullptr;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     std::function<qint64()> m_clock;
