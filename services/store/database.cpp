@@ -173,8 +173,10 @@ void Database::clearStatementCache()
 
 void Database::interrupt()
 {
+    m_interrupted = true;
     // sqlite3_interrupt() is safe from any thread while the connection is open; the handle is set once,
-    // when the connection opens, before another thread can know this Database.
+    // when the connection opens, before another thread can know this Database. Its effect ends with the
+    // statements running now (SQLite forgets it when the next one starts): m_interrupted stops those.
     if (m_sqliteHandle)
         sqlite3_interrupt(static_cast<sqlite3 *>(m_sqliteHandle));
 }
@@ -185,6 +187,11 @@ StoreError Database::checkUsable(const QString &sql)
         return StoreError::make(
             StoreError::Kind::Thread,
             u"%1 belongs to another thread; open a Database per thread"_s.arg(m_connectionName));
+    }
+    if (m_interrupted.load()) {
+        return StoreError::make(StoreError::Kind::Query,
+                                u"interrupted: \"%1\" was not run, its answer is not wanted any more"_s.arg(
+                                    sql.simplified().left(60)));
     }
     if (m_inTransaction && m_transactionFailure.isError()) {
         StoreError error = m_transactionFailure;
@@ -222,7 +229,11 @@ void Database::dropPrepared(const QString &sql)
 
 StoreError Database::fail(const StoreError &error)
 {
-    qCWarning(lcStore).noquote() << m_connectionName << error.toString();
+    // An interrupted read was asked to stop: nothing went wrong.
+    if (m_interrupted.load())
+        qCDebug(lcStore).noquote() << m_connectionName << error.toString();
+    else
+        qCWarning(lcStore).noquote() << m_connectionName << error.toString();
     if (m_inTransaction && !m_transactionFailure.isError())
         m_transactionFailure = error;
     return error;

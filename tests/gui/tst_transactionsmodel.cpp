@@ -927,6 +927,8 @@ void TestTransactionsModel::interruptStopsARunningRead()
     // A read without end, on a connection of its own in a thread of its own, interrupted from here.
     std::atomic<Database *> reader{nullptr};
     std::atomic<bool> done{false};
+    std::atomic<bool> afterwards{true};
+    std::atomic<bool> cleared{false};
     StoreError failure;
     const DatabaseConfig config = m_db->config();
     std::unique_ptr<QThread> thread(QThread::create([&] {
@@ -941,6 +943,10 @@ void TestTransactionsModel::interruptStopsARunningRead()
         const StoreResult<QVariant> n = db->queryValue(
             u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(*) FROM n"_s);
         failure = n.ok() ? StoreError() : n.error();
+        // Whatever comes next is refused as well, until the interrupt is cleared.
+        afterwards = db->queryValue(u"SELECT 1"_s).ok();
+        db->clearInterrupt();
+        cleared = db->queryValue(u"SELECT 1"_s).ok();
         reader = nullptr;
         done = true;
     }));
@@ -957,6 +963,8 @@ void TestTransactionsModel::interruptStopsARunningRead()
     QVERIFY(failure.isError());
     QVERIFY2(failure.toString().contains(u"interrupt"_s, Qt::CaseInsensitive),
              qPrintable(failure.toString()));
+    QVERIFY(!afterwards.load());
+    QVERIFY(cleared.load());
 }
 
 QTEST_MAIN(TestTransactionsModel)

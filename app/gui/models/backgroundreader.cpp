@@ -76,6 +76,9 @@ void BackgroundReader::run()
                 continue;
             }
             m_running = next.first;
+            // An interrupt meant for the job before this one (made under this lock) ends here.
+            if (db)
+                db->clearInterrupt();
         }
         if (!db) {
             store::StoreResult<std::unique_ptr<store::Database>> opened = store::Database::open(m_config);
