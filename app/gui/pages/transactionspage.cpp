@@ -191,9 +191,12 @@ TransactionsPage::TransactionsPage(store::Database &db, const store::DatabaseCon
             emit refundRequested(id);
     });
     connect(m_model, &PagedTableModel::errorOccurred, this, [this](const QString &message) {
-        m_summary->setText(message);
+        // With no rows the table says it all; the total's place has room for a few words only.
+        const bool inTable = m_model->rowCount() == 0;
+        m_summary->setText(inTable ? u"Not read"_s : message);
+        m_summary->setToolTip(message);
         m_summary->setStyleSheet(u"QLabel { color: #b00020; }"_s);
-        if (m_model->rowCount() == 0)
+        if (inTable)
             showTableMessage(message);
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
@@ -461,6 +464,7 @@ void TransactionsPage::updateSummary()
     if (!m_model->errorString().isEmpty())
         return;
     m_summary->setStyleSheet({});
+    m_summary->setToolTip({});
     const qint64 total = m_model->totalCount();
     if (!m_model->isTotalExact())
         m_summary->setText(u"%1+ payments"_s.arg(QLocale().toString(total)));
