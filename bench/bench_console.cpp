@@ -265,6 +265,8 @@ int runChild(const QString &path, const QUrl &apiBase, qint64 ownerId, const Sho
             // Everything but the last character, and let that search finish.
             field->setText(search.text.chopped(1));
             QTest::qWait(gui::TransactionsPage::SearchDelayMs + 100);
+            // It runs in the background: some take longer than the pause (three digits of a last4).
+            spinUntil([&] { return !model->isLoading(); });
             paintsAtReset = -1;
             stalls.start();
             const qint64 keyNs = monotonicNs();
