@@ -127,6 +127,7 @@ private slots:
     void backgroundFailureIsReported();
     void destroyedWhileReading();
     void interruptStopsARunningRead();
+    void backgroundReadsOnPostgres();
 
 private:
     void seed(int count);
@@ -965,6 +966,40 @@ void TestTransactionsModel::interruptStopsARunningRead()
              qPrintable(failure.toString()));
     QVERIFY(!afterwards.load());
     QVERIFY(cleared.load());
+}
+
+void TestTransactionsModel::backgroundReadsOnPostgres()
+{
+    // The reader's own session, from the same config; a search that is outdated runs to its end there
+    // and is dropped.
+    m_db.reset();
+    m_fixture = std::make_unique<TestStore>();
+    QString message;
+    const TestStore::Status status = m_fixture->create(u"postgres"_s, &message);
+    if (status == TestStore::Status::Skip)
+        QSKIP(qPrintable(message));
+    QCOMPARE(status, TestStore::Status::Ready);
+    StoreResult<std::unique_ptr<Database>> opened = m_fixture->open();
+    VERIFY_RESULT(opened);
+    m_db = std::move(opened).value();
+    VERIFY_STORE(Migrations::migrate(*m_db));
+    seed(600);
+    m_model = makeModel();
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QVERIFY(m_model->readInBackground(m_fixture->config()));
+    m_model->reload();
+    QVERIFY(settled(*m_model));
+    QVERIFY2(m_model->errorString().isEmpty(), qPrintable(m_model->errorString()));
+    QCOMPARE(m_model->totalCount(), 600);
+    for (const QString &text : {u"croi"_s, u"croissant"_s, u"espresso"_s})
+        m_model->setFilter(makeFilter([&text](PaymentFilter &f) { f.text = text; }));
+    QVERIFY(settled(*m_model));
+    const PaymentFilter espresso = makeFilter([](PaymentFilter &f) { f.text = u"espresso"_s; });
+    const QStringList expected = storeOrder(espresso, SortKey::Created, Qt::DescendingOrder);
+    QCOMPARE(m_model->totalCount(), qint64(expected.size()));
+    QVERIFY(fetchAllInBackground(*m_model));
+    QCOMPARE(idsOf(*m_model), expected);
 }
 
 QTEST_MAIN(TestTransactionsModel)
