@@ -7,9 +7,12 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+
+#include <sqlite3.h>
 
 #include <atomic>
 
@@ -44,6 +47,7 @@ Database::~Database()
         rollbackTransaction();
     }
     m_statements.clear();
+    m_sqliteHandle = nullptr;
     if (m_connection.isValid())
         m_connection.close();
     m_connection = QSqlDatabase();
@@ -116,6 +120,10 @@ StoreError Database::openConnection()
 
 StoreError Database::configureSqlite()
 {
+    // QSQLITE hands out its sqlite3 * as a QVariant holding that pointer type.
+    if (const QVariant handle = m_connection.driver()->handle();
+        handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0)
+        m_sqliteHandle = *static_cast<void *const *>(handle.constData());
     // busy_timeout first: the statements after it may have to wait for another connection.
     // cache_size: 32 MiB of pages rather than SQLite's 2 MiB, so that the indexes a list and an ingest
     // walk (and the text index's segments) stay in this connection instead of being read again from
@@ -170,12 +178,27 @@ void Database::clearStatementCache()
     m_statements.clear();
 }
 
+void Database::interrupt()
+{
+    m_interrupted = true;
+    // sqlite3_interrupt() is safe from any thread while the connection is open; the handle is set once,
+    // when the connection opens, before another thread can know this Database. Its effect ends with the
+    // statements running now (SQLite forgets it when the next one starts): m_interrupted stops those.
+    if (m_sqliteHandle)
+        sqlite3_interrupt(static_cast<sqlite3 *>(m_sqliteHandle));
+}
+
 StoreError Database::checkUsable(const QString &sql)
 {
     if (QThread::currentThread() != m_thread) {
         return StoreError::make(
             StoreError::Kind::Thread,
             u"%1 belongs to another thread; open a Database per thread"_s.arg(m_connectionName));
+    }
+    if (m_interrupted.load()) {
+        return StoreError::make(StoreError::Kind::Query,
+                                u"interrupted: \"%1\" was not run, its answer is not wanted any more"_s.arg(
+                                    sql.simplified().left(60)));
     }
     if (m_inTransaction && m_transactionFailure.isError()) {
         StoreError error = m_transactionFailure;
@@ -213,7 +236,11 @@ void Database::dropPrepared(const QString &sql)
 
 StoreError Database::fail(const StoreError &error)
 {
-    qCWarning(lcStore).noquote() << m_connectionName << error.toString();
+    // An interrupted read was asked to stop: nothing went wrong.
+    if (m_interrupted.load())
+        qCDebug(lcStore).noquote() << m_connectionName << error.toString();
+    else
+        qCWarning(lcStore).noquote() << m_connectionName << error.toString();
     if (m_inTransaction && !m_transactionFailure.isError())
         m_transactionFailure = error;
     return error;

@@ -12,6 +12,7 @@
 #include <QVariant>
 #include <QVariantList>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -95,6 +96,15 @@ public:
     // Drops every cached prepared statement (they are re-prepared on next use).
     void clearStatementCache();
 
+    // For a read whose answer nobody wants any more: the statement running now fails soon with an
+    // "interrupted" error (SQLite: sqlite3_interrupt; PostgreSQL: it runs to its end), and so does every
+    // statement started after it (Kind::Query, "interrupted"), until clearInterrupt(). The one call that
+    // may come from another thread than the owner's: a read of several statements stops at the next one
+    // even when the call falls between two of them.
+    void interrupt();
+    void clearInterrupt() { m_interrupted = false; }
+    bool isInterrupted() const { return m_interrupted.load(); }
+
 private:
     friend class Transaction;
 
@@ -116,6 +126,8 @@ private:
     DatabaseConfig m_config;
     QString m_connectionName;
     QSqlDatabase m_connection;
+    void *m_sqliteHandle = nullptr; // the driver's sqlite3 *, for interrupt()
+    std::atomic<bool> m_interrupted{false};
     QThread *m_thread = nullptr;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     std::function<qint64()> m_clock;

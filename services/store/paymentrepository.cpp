@@ -370,6 +370,7 @@ private:
                 phrases << (columns.size() == 1 ? columns.first() + u" : "_s + phrase : phrase);
                 continue;
             }
+            m_scannedTerms = true;
             QStringList anyColumn;
             for (const QString &column : columns) {
                 anyColumn << u"%1 %2 ? ESCAPE '\\'"_s.arg(column, sql::likeOperator(m_db.dialect()));
@@ -419,6 +420,8 @@ private:
 public:
     // The FTS5 MATCH expressions the filter uses (SQLite), one per searched field.
     const QStringList &ftsMatches() const { return m_ftsMatches; }
+    // Some text term is matched with LIKE (too short for the trigram index, or no index).
+    bool scannedTerms() const { return m_scannedTerms; }
     // The customer look-ups (SELECT c.id FROM customers c WHERE ...) with their values, one per field
     // resolved through the customers.
     const QList<std::pair<QString, QVariantList>> &customerQueries() const { return m_customerQueries; }
@@ -428,6 +431,7 @@ private:
     sql::Where &m_where;
     bool m_scanText = false;
     QStringList m_ftsMatches;
+    bool m_scannedTerms = false;
     QList<std::pair<QString, QVariantList>> m_customerQueries;
     const ResolvedText *m_resolved = nullptr;
     std::optional<bool> m_fts;
@@ -980,8 +984,24 @@ StoreResult<BoundedCount> PaymentRepository::countUpTo(const PaymentFilter &filt
         return error;
     QString sqlText;
     QVariantList params;
-    if (builder.ftsMatches().size() == 1 && where.clauses.size() == 1 && where.params.size() == 1 &&
-        !resolved.rows.contains(builder.ftsMatches().constFirst())) {
+    const bool oneCommonMatch = builder.ftsMatches().size() == 1 && where.clauses.size() == 1 &&
+                                !builder.scannedTerms() &&
+                                !resolved.rows.contains(builder.ftsMatches().constFirst());
+    if (oneCommonMatch && where.params.size() > 1) {
+        // The search box alone, with words the index matches ("croissant"): its condition is "an id,
+        // a last4, an order ref or a customer id equal to the text, or the words in the index", so the
+        // index's matches are a part of its rows. When they alone pass the cap, so does the condition,
+        // and counting them in the index (a few milliseconds) spares the union, which first collects
+        // every match of a common word (a tenth of a million payments: a tenth of a second).
+        const StoreResult<QVariant> n = m_db.queryValue(
+            u"SELECT COUNT(*) FROM (SELECT 1 FROM payments_fts WHERE payments_fts MATCH ? LIMIT ?) AS found"_s,
+            {builder.ftsMatches().constFirst(), cap + 1});
+        if (!n.ok())
+            return n.error();
+        if (n.value().toLongLong() > cap)
+            return BoundedCount{cap, false};
+    }
+    if (oneCommonMatch && where.params.size() == 1) {
         // Nothing but one common text field: count in the text index itself, which stops at the cap.
         // (An IN (SELECT ... MATCH) condition would first collect every match.)
         sqlText =

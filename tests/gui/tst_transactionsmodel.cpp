@@ -13,11 +13,15 @@
 #include "services/store/migrations.h"
 #include "services/store/paymentrepository.h"
 
+#include "app/gui/models/backgroundreader.h"
+
 #include <QAbstractItemModelTester>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QPersistentModelIndex>
 #include <QSet>
 #include <QSignalSpy>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 using namespace kassa;
@@ -72,6 +76,25 @@ void fetchAll(QAbstractItemModel &model)
         model.fetchMore(QModelIndex());
 }
 
+// Waits for the background reads to end; false after five seconds.
+bool settled(const TransactionsModel &model)
+{
+    return QTest::qWaitFor([&model] { return !model.isLoading(); }, 5000);
+}
+
+// fetchAll() for a model that reads in the background: each page arrives later.
+bool fetchAllInBackground(TransactionsModel &model)
+{
+    for (int guard = 0; guard < 10'000; ++guard) {
+        if (!settled(model))
+            return false;
+        if (!model.canFetchMore(QModelIndex()))
+            return true;
+        model.fetchMore(QModelIndex());
+    }
+    return false;
+}
+
 } // namespace
 
 class TestTransactionsModel : public QObject
@@ -98,6 +121,13 @@ private slots:
     void columnsAndRoles();
     void localeChangeReformats();
     void storeFailureIsReported();
+    void backgroundReadsMatchTheStore();
+    void quickSeriesEndsWithTheLast();
+    void outdatedAnswerIsDropped();
+    void backgroundFailureIsReported();
+    void destroyedWhileReading();
+    void interruptStopsARunningRead();
+    void backgroundReadsOnPostgres();
 
 private:
     void seed(int count);
@@ -750,6 +780,226 @@ void TestTransactionsModel::storeFailureIsReported()
     fetchAll(*m_model);
     QCOMPARE(m_model->rowCount(), 1000);
     QCOMPARE(errors.count(), 4);
+}
+
+void TestTransactionsModel::backgroundReadsMatchTheStore()
+{
+    seed(1000);
+    m_model = makeModel();
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QVERIFY(m_model->readInBackground(m_db->config()));
+    QSignalSpy loading(m_model.get(), &TransactionsModel::loadingChanged);
+    m_model->reload();
+    // reload() returns at once; the rows and the total follow.
+    QVERIFY(m_model->isLoading());
+    QCOMPARE(m_model->rowCount(), 0);
+    QVERIFY(settled(*m_model));
+    QCOMPARE(loading.count(), 2);
+    QCOMPARE(m_model->rowCount(), 200);
+    QCOMPARE(m_model->totalCount(), 1000);
+    // Scrolling pages through the same thread, to the end, in the store's order.
+    QVERIFY(fetchAllInBackground(*m_model));
+    const PaymentFilter all;
+    QCOMPARE(idsOf(*m_model), storeOrder(all, SortKey::Created, Qt::DescendingOrder));
+
+    // A filter and a sort: the rows shown stay until the new ones arrive.
+    m_model->setFilter(waitingForCapture());
+    QCOMPARE(m_model->rowCount(), 1000);
+    QVERIFY(m_model->isReloading());
+    QVERIFY(!m_model->canFetchMore(QModelIndex()));
+    QVERIFY(settled(*m_model));
+    QCOMPARE(m_model->totalCount(), 200);
+    m_model->sort(TransactionsModel::AmountColumn, Qt::AscendingOrder);
+    QVERIFY(settled(*m_model));
+    QVERIFY(fetchAllInBackground(*m_model));
+    QCOMPARE(idsOf(*m_model), storeOrder(waitingForCapture(), SortKey::Amount, Qt::AscendingOrder));
+
+    // refresh() stays on the GUI thread and keeps rows in place.
+    m_model->refresh();
+    QVERIFY(!m_model->isLoading());
+    QCOMPARE(m_model->rowCount(), 200);
+}
+
+void TestTransactionsModel::quickSeriesEndsWithTheLast()
+{
+    seed(PaymentCount);
+    m_model = makeModel();
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QVERIFY(m_model->readInBackground(m_db->config()));
+    m_model->reload();
+    QVERIFY(settled(*m_model));
+    // As typing gives them: each one replaces the one before before it has answered.
+    const QStringList texts{u"cro"_s, u"croi"_s, u"croissant"_s, u"espr"_s, u"white"_s};
+    PaymentFilter last;
+    for (const QString &text : texts) {
+        last = makeFilter([&text](PaymentFilter &f) { f.text = text; });
+        m_model->setFilter(last);
+    }
+    QVERIFY(settled(*m_model));
+    QCOMPARE(m_model->filter().text, u"white"_s);
+    const QStringList expected = storeOrder(last, SortKey::Created, Qt::DescendingOrder);
+    QCOMPARE(m_model->totalCount(), qint64(expected.size()));
+    QVERIFY(fetchAllInBackground(*m_model));
+    QCOMPARE(idsOf(*m_model), expected);
+}
+
+void TestTransactionsModel::outdatedAnswerIsDropped()
+{
+    seed(1000);
+    m_model = makeModel();
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QVERIFY(m_model->readInBackground(m_db->config()));
+    // The search for "croissant" is slow; the cashier's, asked while it runs, is not.
+    m_model->setReadHookForTests([](const PaymentFilter &filter) {
+        if (filter.text == u"croissant"_s)
+            QThread::msleep(400);
+        return StoreError();
+    });
+    m_model->reload();
+    QVERIFY(settled(*m_model));
+    QSignalSpy resets(m_model.get(), &QAbstractItemModel::modelReset);
+    QSignalSpy totals(m_model.get(), &TransactionsModel::totalCountChanged);
+    m_model->setFilter(makeFilter([](PaymentFilter &f) { f.text = u"croissant"_s; }));
+    QTest::qWait(100); // the slow read has started
+    const PaymentFilter anna = makeFilter([](PaymentFilter &f) { f.cashier = u"anna"_s; });
+    m_model->setFilter(anna);
+    QVERIFY(settled(*m_model));
+    QTest::qWait(50); // anything still queued would arrive now
+    // One reset, with the cashier's rows: the croissants' answer, which came later, never showed.
+    QCOMPARE(resets.count(), 1);
+    QCOMPARE(totals.count(), 1);
+    QCOMPARE(totals.first().first().toLongLong(), 500);
+    QCOMPARE(m_model->totalCount(), 500);
+    QCOMPARE(idsOf(*m_model), storeOrder(anna, SortKey::Created, Qt::DescendingOrder).mid(0, 200));
+}
+
+void TestTransactionsModel::backgroundFailureIsReported()
+{
+    seed(500);
+    m_model = makeModel();
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QVERIFY(m_model->readInBackground(m_db->config()));
+    m_model->reload();
+    QVERIFY(settled(*m_model));
+    QSignalSpy errors(m_model.get(), &TransactionsModel::errorOccurred);
+    m_model->setReadHookForTests([](const PaymentFilter &) {
+        return StoreError::make(StoreError::Kind::Busy, u"the store is locked"_s);
+    });
+    m_model->setFilter(waitingForCapture());
+    QVERIFY(settled(*m_model));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(m_model->errorString().contains(u"the store is locked"_s));
+    QCOMPARE(m_model->rowCount(), 0);
+    QCOMPARE(m_model->totalCount(), 0);
+    QVERIFY(!m_model->canFetchMore(QModelIndex()));
+    // It reads again, and forgets the error.
+    m_model->setReadHookForTests({});
+    m_model->reload();
+    QVERIFY(settled(*m_model));
+    QVERIFY(m_model->errorString().isEmpty());
+    QCOMPARE(m_model->totalCount(), 100);
+}
+
+void TestTransactionsModel::destroyedWhileReading()
+{
+    seed(500);
+    m_model = makeModel();
+    QVERIFY(m_model->readInBackground(m_db->config()));
+    m_model->setReadHookForTests([](const PaymentFilter &) {
+        QThread::msleep(300);
+        return StoreError();
+    });
+    m_model->reload();
+    m_model->setFilter(waitingForCapture()); // queued behind the running read: dropped
+    QTest::qWait(50);
+    QElapsedTimer timer;
+    timer.start();
+    m_model.reset();
+    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QTest::qWait(400); // no answer arrives for the destroyed model
+}
+
+void TestTransactionsModel::interruptStopsARunningRead()
+{
+    // A read without end, on a connection of its own in a thread of its own, interrupted from here.
+    std::atomic<Database *> reader{nullptr};
+    std::atomic<bool> done{false};
+    std::atomic<bool> afterwards{true};
+    std::atomic<bool> cleared{false};
+    StoreError failure;
+    const DatabaseConfig config = m_db->config();
+    std::unique_ptr<QThread> thread(QThread::create([&] {
+        StoreResult<std::unique_ptr<Database>> opened = Database::open(config);
+        if (!opened.ok()) {
+            failure = opened.error();
+            done = true;
+            return;
+        }
+        std::unique_ptr<Database> db = std::move(opened).value();
+        reader = db.get();
+        const StoreResult<QVariant> n = db->queryValue(
+            u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(*) FROM n"_s);
+        failure = n.ok() ? StoreError() : n.error();
+        // Whatever comes next is refused as well, until the interrupt is cleared.
+        afterwards = db->queryValue(u"SELECT 1"_s).ok();
+        db->clearInterrupt();
+        cleared = db->queryValue(u"SELECT 1"_s).ok();
+        reader = nullptr;
+        done = true;
+    }));
+    thread->start();
+    QVERIFY(QTest::qWaitFor([&] { return reader.load() != nullptr || done.load(); }, 5000));
+    QTest::qWait(100);
+    QElapsedTimer timer;
+    timer.start();
+    if (Database *db = reader.load())
+        db->interrupt();
+    QVERIFY(QTest::qWaitFor([&] { return done.load(); }, 5000));
+    thread->wait();
+    QVERIFY(timer.elapsed() < 1000);
+    QVERIFY(failure.isError());
+    QVERIFY2(failure.toString().contains(u"interrupt"_s, Qt::CaseInsensitive),
+             qPrintable(failure.toString()));
+    QVERIFY(!afterwards.load());
+    QVERIFY(cleared.load());
+}
+
+void TestTransactionsModel::backgroundReadsOnPostgres()
+{
+    // The reader's own session, from the same config; a search that is outdated runs to its end there
+    // and is dropped.
+    m_db.reset();
+    m_fixture = std::make_unique<TestStore>();
+    QString message;
+    const TestStore::Status status = m_fixture->create(u"postgres"_s, &message);
+    if (status == TestStore::Status::Skip)
+        QSKIP(qPrintable(message));
+    QCOMPARE(status, TestStore::Status::Ready);
+    StoreResult<std::unique_ptr<Database>> opened = m_fixture->open();
+    VERIFY_RESULT(opened);
+    m_db = std::move(opened).value();
+    VERIFY_STORE(Migrations::migrate(*m_db));
+    seed(600);
+    m_model = makeModel();
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_model.get(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QVERIFY(m_model->readInBackground(m_fixture->config()));
+    m_model->reload();
+    QVERIFY(settled(*m_model));
+    QVERIFY2(m_model->errorString().isEmpty(), qPrintable(m_model->errorString()));
+    QCOMPARE(m_model->totalCount(), 600);
+    for (const QString &text : {u"croi"_s, u"croissant"_s, u"espresso"_s})
+        m_model->setFilter(makeFilter([&text](PaymentFilter &f) { f.text = text; }));
+    QVERIFY(settled(*m_model));
+    const PaymentFilter espresso = makeFilter([](PaymentFilter &f) { f.text = u"espresso"_s; });
+    const QStringList expected = storeOrder(espresso, SortKey::Created, Qt::DescendingOrder);
+    QCOMPARE(m_model->totalCount(), qint64(expected.size()));
+    QVERIFY(fetchAllInBackground(*m_model));
+    QCOMPARE(idsOf(*m_model), expected);
 }
 
 QTEST_MAIN(TestTransactionsModel)

@@ -24,16 +24,19 @@
 #include <QComboBox>
 #include <QDateEdit>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 using namespace kassa;
@@ -86,8 +89,14 @@ private slots:
     void receiptOfARefund();
     void actions();
     void demoShop();
+    void typingEndsWithTheLastSearch();
+    void slowSearchKeepsRowsAndShowsBusy();
+    void failedSearchSaysWhy();
+    void closedWhileSearching();
 
 private:
+    // Waits for the model's background reads to end.
+    bool settled();
     void makePage();
     // Applies the bar at once and checks the model against the store's own count of `expected`.
     void expectRows(const PaymentFilter &expected);
@@ -171,17 +180,25 @@ void TestTransactionsPage::makePage()
     QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
 }
 
+bool TestTransactionsPage::settled()
+{
+    return QTest::qWaitFor([this] { return !m_page->model()->isLoading(); }, 5000);
+}
+
 void TestTransactionsPage::expectRows(const PaymentFilter &expected)
 {
     m_page->applyFilters();
+    QVERIFY(settled());
     const qint64 count = PaymentRepository(*m_db).count(expected).valueOr(-1);
     QVERIFY(count >= 0);
     QCOMPARE(m_page->model()->totalCount(), count);
     QCOMPARE(m_page->summaryText(),
              count == 1 ? u"1 payment"_s : u"%1 payments"_s.arg(QLocale().toString(count)));
     QAbstractItemModel *model = m_page->model();
-    while (model->canFetchMore({}))
+    while (model->canFetchMore({})) {
         model->fetchMore({});
+        QVERIFY(settled());
+    }
     QCOMPARE(model->rowCount(), count);
 }
 
@@ -196,6 +213,8 @@ int TestTransactionsPage::rowOf(const QString &paymentIntentId)
         if (!model->canFetchMore({}))
             return -1;
         model->fetchMore({});
+        if (!settled())
+            return -1;
     }
 }
 
@@ -291,6 +310,7 @@ void TestTransactionsPage::filtersCombineAndClear()
     m_page->searchField()->setText(u"birthday"_s);
     QTRY_COMPARE(m_page->model()->totalCount(), 0); // pi_seeded is ben's
     QTest::mouseClick(m_page->clearFiltersButton(), Qt::LeftButton);
+    QVERIFY(settled());
     QCOMPARE(m_page->model()->totalCount(), PaymentCount + 1);
     QVERIFY(m_page->searchField()->text().isEmpty());
     QCOMPARE(m_page->cashierFilter()->currentIndex(), 0);
@@ -301,13 +321,16 @@ void TestTransactionsPage::cappedCount()
     // Beyond the cap the total is a lower bound, and says so.
     m_page->model()->setCountCap(100);
     m_page->model()->reload();
+    QVERIFY(settled());
     QVERIFY(!m_page->model()->isTotalExact());
     QCOMPARE(m_page->summaryText(), u"100+ payments"_s);
     m_page->cashierFilter()->setCurrentIndex(m_page->cashierFilter()->findData(u"anna"_s));
     m_page->applyFilters();
+    QVERIFY(settled());
     QCOMPARE(m_page->summaryText(), u"100+ payments"_s);
     m_page->statusFilter()->setCurrentIndex(m_page->statusFilter()->findText(u"Canceled"_s));
     m_page->applyFilters();
+    QVERIFY(settled());
     QVERIFY(m_page->model()->isTotalExact());
     QCOMPARE(m_page->summaryText(), u"50 payments"_s); // every 12th payment
     QCOMPARE(TransactionsModel::DefaultCountCap, 10'000);
@@ -473,6 +496,104 @@ void TestTransactionsPage::demoShop()
     transactions.cashierFilter()->setCurrentIndex(1);
     QTest::qWait(100); // the splitter lays out again without the pane
     QVERIFY(transactions.grab().save(QDir(dir).filePath(u"transactions-filtered.png"_s)));
+}
+
+void TestTransactionsPage::typingEndsWithTheLastSearch()
+{
+    QVERIFY(m_page->model()->readsInBackground());
+    // Typed quickly, with a pause in the middle: each search may replace one still running.
+    for (const QString &text : {u"esp"_s, u"espr"_s, u"espre"_s}) {
+        m_page->searchField()->setText(text);
+        QTest::qWait(5);
+    }
+    QTest::qWait(TransactionsPage::SearchDelayMs + 50);
+    for (const QString &text : {u"bir"_s, u"birt"_s, u"birthday"_s})
+        m_page->searchField()->setText(text);
+    QVERIFY(QTest::qWaitFor([this] { return m_page->model()->filter().text == u"birthday"_s; }, 5000));
+    QVERIFY(settled());
+    QCOMPARE(m_page->model()->rowCount(), 1);
+    QCOMPARE(m_page->model()->index(0, 0).data(TransactionsModel::PaymentIdRole).toString(), u"pi_seeded"_s);
+    QCOMPARE(m_page->summaryText(), u"1 payment"_s);
+    QVERIFY(m_page->table()->isEnabled());
+    QVERIFY(!m_page->busyIndicator()->isVisible());
+}
+
+void TestTransactionsPage::slowSearchKeepsRowsAndShowsBusy()
+{
+    m_page->model()->setReadHookForTests([](const PaymentFilter &filter) {
+        if (filter.text == u"birthday"_s)
+            QThread::msleep(600);
+        return StoreError();
+    });
+    const int shown = m_page->model()->rowCount();
+    QVERIFY(shown > 0);
+    m_page->searchField()->setText(u"birthday"_s);
+    m_page->applyFilters();
+    // The rows stay, greyed out once the search takes longer than a moment, with the busy bar.
+    QVERIFY(m_page->model()->isReloading());
+    QCOMPARE(m_page->model()->rowCount(), shown);
+    QTest::qWait(TransactionsPage::BusyDelayMs + 80);
+    QCOMPARE(m_page->model()->rowCount(), shown);
+    QVERIFY(m_page->busyIndicator()->isVisible());
+    QVERIFY(!m_page->table()->isEnabled());
+    const QString dir = qEnvironmentVariable("KASSA_SCREENSHOT_DIR");
+    if (!dir.isEmpty()) {
+        QDir().mkpath(dir);
+        QVERIFY(m_page->grab().save(QDir(dir).filePath(u"transactions-searching.png"_s)));
+    }
+    QVERIFY(settled());
+    QCOMPARE(m_page->model()->rowCount(), 1);
+    QVERIFY(!m_page->busyIndicator()->isVisible());
+    QVERIFY(m_page->table()->isEnabled());
+    QCOMPARE(m_page->summaryText(), u"1 payment"_s);
+    if (!dir.isEmpty())
+        QVERIFY(m_page->grab().save(QDir(dir).filePath(u"transactions-searched.png"_s)));
+}
+
+void TestTransactionsPage::failedSearchSaysWhy()
+{
+    m_page->model()->setReadHookForTests([](const PaymentFilter &) {
+        return StoreError::make(StoreError::Kind::Busy, u"database is locked"_s);
+    });
+    m_page->searchField()->setText(u"espresso"_s);
+    m_page->applyFilters();
+    QVERIFY(settled());
+    // Not an empty table without a word: the table itself says what went wrong, and so does the total.
+    QCOMPARE(m_page->model()->rowCount(), 0);
+    QVERIFY2(m_page->tableMessage().contains(u"database is locked"_s), qPrintable(m_page->tableMessage()));
+    QCOMPARE(m_page->summaryText(), u"Not read"_s);
+    QVERIFY(!m_page->busyIndicator()->isVisible());
+    const QString dir = qEnvironmentVariable("KASSA_SCREENSHOT_DIR");
+    if (!dir.isEmpty()) {
+        QDir().mkpath(dir);
+        QVERIFY(m_page->grab().save(QDir(dir).filePath(u"transactions-error.png"_s)));
+    }
+    // The next search that works takes the message away.
+    m_page->model()->setReadHookForTests({});
+    m_page->searchField()->setText(u"birthday"_s);
+    m_page->applyFilters();
+    QVERIFY(settled());
+    QCOMPARE(m_page->model()->rowCount(), 1);
+    QVERIFY(m_page->tableMessage().isEmpty());
+    QCOMPARE(m_page->summaryText(), u"1 payment"_s);
+}
+
+void TestTransactionsPage::closedWhileSearching()
+{
+    m_page->model()->setReadHookForTests([](const PaymentFilter &) {
+        QThread::msleep(300);
+        return StoreError();
+    });
+    m_page->searchField()->setText(u"espresso"_s);
+    m_page->applyFilters();
+    m_page->searchField()->setText(u"birthday"_s);
+    m_page->applyFilters();
+    QTest::qWait(30);
+    QElapsedTimer timer;
+    timer.start();
+    m_page.reset();
+    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QTest::qWait(400); // nothing arrives for the closed page
 }
 
 QTEST_MAIN(TestTransactionsPage)

@@ -968,6 +968,19 @@ void TestPaymentRepository::commonAndRareTerms()
     VERIFY_RESULT(n);
     QCOMPARE(n.value().value, 100);
     QVERIFY(!n.value().exact);
+    // The search box with a common word: beyond the cap its index matches alone decide; below it, the
+    // whole condition counts (an order ref equal to the text would be one more).
+    PaymentFilter searchBox;
+    searchBox.text = u"croissant"_s;
+    n = payments.countUpTo(searchBox, 100);
+    VERIFY_RESULT(n);
+    QCOMPARE(n.value().value, 100);
+    QVERIFY(!n.value().exact);
+    n = payments.countUpTo(searchBox, 10'000);
+    VERIFY_RESULT(n);
+    QCOMPARE(n.value().value, Croissants);
+    QVERIFY(n.value().exact);
+    QCOMPARE(payments.count(searchBox).valueOr(-1), Croissants);
     n = payments.countUpTo({}, 1000);
     VERIFY_RESULT(n);
     QCOMPARE(n.value().value, Croissants + 30);

@@ -50,61 +50,23 @@ public:
     {
         if (!canFetchMore(parent) || m_busy)
             return;
-        const BusyGuard guard(m_busy);
-        const store::StoreResult<store::Page<Entry>> page = readPage(request(m_next, pageSize()));
-        if (!page.ok()) {
-            // Stop here rather than let the view ask again on every scroll, repeating the message.
-            m_stalled = true;
-            reportError(page.error());
-            return;
-        }
-        QList<Entry> rows;
-        rows.reserve(page.value().rows.size());
-        for (const Entry &entry : page.value().rows) {
-            // A row whose sort value changed since the previous page (an amount edited before
-            // confirmation) can come round again; it is already shown.
-            if (!m_ids.contains(idOf(entry)))
-                rows.append(entry);
-        }
-        m_next = page.value().next;
-        clearError();
-        if (rows.isEmpty())
-            return;
-        const int first = int(m_entries.size());
-        beginInsertRows(QModelIndex(), first, first + int(rows.size()) - 1);
-        for (const Entry &entry : std::as_const(rows))
-            m_ids.insert(idOf(entry));
-        m_entries.append(rows);
-        endInsertRows();
+        const store::StoreResult<store::Page<Entry>> page = [this] {
+            const BusyGuard guard(m_busy);
+            return readPage(nextPageRequest());
+        }();
+        appendPage(page);
     }
 
     void reload() override
     {
         if (m_busy)
             return;
-        const BusyGuard guard(m_busy);
-        beginResetModel();
-        m_entries.clear();
-        m_ids.clear();
-        m_next.reset();
-        m_stalled = false;
-        const store::StoreResult<store::Page<Entry>> page = readPage(request(std::nullopt, pageSize()));
-        if (page.ok()) {
-            m_entries = page.value().rows;
-            for (const Entry &entry : std::as_const(m_entries))
-                m_ids.insert(idOf(entry));
-            m_next = page.value().next;
-        } else {
-            m_stalled = true;
-        }
-        endResetModel();
-        if (!page.ok()) {
-            setTotalCount(0);
-            reportError(page.error());
-            return;
-        }
-        clearError();
-        updateTotalCount();
+        const store::StoreResult<store::Page<Entry>> page = [this] {
+            const BusyGuard guard(m_busy);
+            return readPage(firstPageRequest());
+        }();
+        if (resetToPage(page))
+            updateTotalCount();
     }
 
     void refresh() override
@@ -165,6 +127,80 @@ protected:
         m_order = order;
     }
 
+    // The reads reload() and fetchMore() make, and what they do with the answer, for a subclass that
+    // reads elsewhere (TransactionsModel, on a thread of its own) and hands the answer over later.
+    store::PageRequest firstPageRequest() const { return request(std::nullopt, pageSize()); }
+    store::PageRequest nextPageRequest() const { return request(m_next, pageSize()); }
+    // Replaces every row with `page` (a reset: views go to the top), or, when it failed, with none
+    // and the error. True when it succeeded: the total is to be counted next.
+    bool resetToPage(const store::StoreResult<store::Page<Entry>> &page)
+    {
+        if (m_busy)
+            return false;
+        const BusyGuard guard(m_busy);
+        beginResetModel();
+        m_entries.clear();
+        m_ids.clear();
+        m_next.reset();
+        m_stalled = !page.ok();
+        if (page.ok()) {
+            m_entries = page.value().rows;
+            for (const Entry &entry : std::as_const(m_entries))
+                m_ids.insert(idOf(entry));
+            m_next = page.value().next;
+            // Before the reset is announced: whoever follows it sees the new rows without the old error.
+            clearError();
+        }
+        endResetModel();
+        if (!page.ok()) {
+            setTotalCount(0);
+            reportError(page.error());
+            return false;
+        }
+        return true;
+    }
+    // Appends the page that nextPageRequest() asked for.
+    void appendPage(const store::StoreResult<store::Page<Entry>> &page)
+    {
+        if (m_busy)
+            return;
+        const BusyGuard guard(m_busy);
+        if (!page.ok()) {
+            // Stop here rather than let the view ask again on every scroll, repeating the message.
+            m_stalled = true;
+            reportError(page.error());
+            return;
+        }
+        QList<Entry> rows;
+        rows.reserve(page.value().rows.size());
+        for (const Entry &entry : page.value().rows) {
+            // A row whose sort value changed since the previous page (an amount edited before
+            // confirmation) can come round again; it is already shown.
+            if (!m_ids.contains(idOf(entry)))
+                rows.append(entry);
+        }
+        m_next = page.value().next;
+        clearError();
+        if (rows.isEmpty())
+            return;
+        const int first = int(m_entries.size());
+        beginInsertRows(QModelIndex(), first, first + int(rows.size()) - 1);
+        for (const Entry &entry : std::as_const(rows))
+            m_ids.insert(idOf(entry));
+        m_entries.append(rows);
+        endInsertRows();
+    }
+    void applyCount(const store::StoreResult<qint64> &count)
+    {
+        if (!count.ok()) {
+            reportError(count.error());
+            return;
+        }
+        setTotalCount(count.value());
+    }
+    // A read of this model runs (a view may re-enter fetchMore() while rows are inserted).
+    bool isBusy() const { return m_busy; }
+
     const QList<Entry> &entries() const { return m_entries; }
     const Entry &entryAt(int row) const { return m_entries.at(row); }
 
@@ -212,15 +248,7 @@ private:
         return m_order == Qt::DescendingOrder ? value < boundary : value > boundary;
     }
 
-    void updateTotalCount()
-    {
-        const store::StoreResult<qint64> count = readCount();
-        if (!count.ok()) {
-            reportError(count.error());
-            return;
-        }
-        setTotalCount(count.value());
-    }
+    void updateTotalCount() { applyCount(readCount()); }
 
     // Reads the list from its start down to where the loaded window ends: the last loaded row, or, if
     // that row has left the list, the first row that sorts beyond its value. A window that held the

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/gui/models/transactionsmodel.h"
 
+#include "app/gui/models/backgroundreader.h"
 #include "core/cardbrand.h"
 #include "services/store/database.h"
 #include "services/store/paymentrepository.h"
 #include "services/stripe/declinemessages.h"
 
 #include <QDateTime>
+#include <QMetaObject>
 
 using namespace Qt::StringLiterals;
 
@@ -70,6 +72,21 @@ void describeStatus(const store::PaymentRow &payment, QString *words, PaymentTon
     *tone = PaymentTone::Neutral;
 }
 
+store::StoreResult<store::Page<TransactionEntry>>
+readEntries(store::Database &db, const store::PaymentFilter &filter, const store::PageRequest &request)
+{
+    store::StoreResult<store::Page<store::PaymentRow>> page =
+        store::PaymentRepository(db).page(filter, request);
+    if (!page.ok())
+        return page.error();
+    store::Page<TransactionEntry> entries;
+    entries.next = page.value().next;
+    entries.rows.reserve(page.value().rows.size());
+    for (const store::PaymentRow &payment : std::as_const(page.value().rows))
+        entries.rows.append(TransactionEntry{payment, std::nullopt});
+    return entries;
+}
+
 QString methodText(const store::PaymentRow &payment)
 {
     if (payment.cardLast4.isEmpty())
@@ -87,6 +104,145 @@ TransactionsModel::TransactionsModel(store::Database &db, QObject *parent)
     : KeysetTableModel(parent)
     , m_db(db)
 {
+}
+
+TransactionsModel::~TransactionsModel()
+{
+    // First of all: the reader's jobs hand their answers to this object until its thread has ended.
+    m_reader.reset();
+}
+
+bool TransactionsModel::readInBackground(const store::DatabaseConfig &config)
+{
+    if (m_reader)
+        return true;
+    if (config.dialect == store::Dialect::Sqlite && config.sqlitePath == u":memory:"_s)
+        return false;
+    m_reader = std::make_unique<BackgroundReader>(config);
+    return true;
+}
+
+bool TransactionsModel::canFetchMore(const QModelIndex &parent) const
+{
+    // While a reload's rows are on their way, the loaded rows belong to the previous filter: nothing to
+    // add to them.
+    return !m_fetchPending && !m_resetPending && KeysetTableModel::canFetchMore(parent);
+}
+
+void TransactionsModel::fetchMore(const QModelIndex &parent)
+{
+    if (!m_reader)
+        return KeysetTableModel::fetchMore(parent);
+    if (!canFetchMore(parent) || isBusy())
+        return;
+    postRead(m_reader->generation(), nextPageRequest(), false);
+    setPending(m_resetPending, m_countPending, true);
+}
+
+void TransactionsModel::reload()
+{
+    if (!m_reader)
+        return KeysetTableModel::reload();
+    if (isBusy())
+        return;
+    // The rows shown stay until the new ones arrive; a page or total of an older question still on its
+    // way is dropped.
+    const quint64 generation = m_reader->newGeneration();
+    postRead(generation, firstPageRequest(), true);
+    setPending(true, true, false);
+}
+
+void TransactionsModel::refresh()
+{
+    if (!m_reader)
+        return KeysetTableModel::refresh();
+    if (m_resetPending) {
+        // The rows shown are about to be replaced: ask again, after what sync wrote.
+        reload();
+        return;
+    }
+    if (m_fetchPending || m_countPending) {
+        // The window is re-read here and now; a page read before it would not fit it.
+        m_reader->newGeneration();
+        setPending(false, false, false);
+    }
+    KeysetTableModel::refresh();
+}
+
+void TransactionsModel::postRead(quint64 generation, const store::PageRequest &request, bool first)
+{
+    BackgroundReader *reader = m_reader.get();
+    m_reader->post(generation, [this, reader, generation, request, first, filter = m_filter, cap = m_countCap,
+                                hook = m_readHook](store::Database *db, const QString &openError) {
+        // On the reader's thread: nothing of this object but its address is used here; the answers go
+        // back as queued calls (this object outlives the thread, see the destructor).
+        const auto failure = [&]() -> store::StoreError {
+            if (!db)
+                return store::StoreError::make(store::StoreError::Kind::Open, openError);
+            return hook ? hook(filter) : store::StoreError();
+        };
+        if (const store::StoreError error = failure(); error.isError()) {
+            if (!reader->isCurrent(generation))
+                return;
+            const store::StoreResult<store::Page<TransactionEntry>> page = error;
+            QMetaObject::invokeMethod(
+                this, [this, generation, page, first] { pageArrived(generation, page, first); },
+                Qt::QueuedConnection);
+            return;
+        }
+        const store::StoreResult<store::Page<TransactionEntry>> page = readEntries(*db, filter, request);
+        if (!reader->isCurrent(generation))
+            return;
+        QMetaObject::invokeMethod(
+            this, [this, generation, page, first] { pageArrived(generation, page, first); },
+            Qt::QueuedConnection);
+        if (!first || !page.ok())
+            return;
+        const store::StoreResult<store::BoundedCount> counted =
+            store::PaymentRepository(*db).countUpTo(filter, cap);
+        if (!reader->isCurrent(generation))
+            return;
+        QMetaObject::invokeMethod(
+            this, [this, generation, counted] { countArrived(generation, counted); }, Qt::QueuedConnection);
+    });
+}
+
+void TransactionsModel::pageArrived(quint64 generation,
+                                    const store::StoreResult<store::Page<TransactionEntry>> &page, bool first)
+{
+    if (!m_reader || !m_reader->isCurrent(generation))
+        return;
+    if (!first) {
+        setPending(m_resetPending, m_countPending, false);
+        appendPage(page);
+        return;
+    }
+    // A failed first page has no total to wait for.
+    const bool ok = resetToPage(page);
+    setPending(false, ok && m_countPending, false);
+}
+
+void TransactionsModel::countArrived(quint64 generation, const store::StoreResult<store::BoundedCount> &count)
+{
+    if (!m_reader || !m_reader->isCurrent(generation) || !m_countPending)
+        return;
+    if (count.ok()) {
+        m_totalExact = count.value().exact;
+        applyCount(count.value().value);
+    } else {
+        applyCount(count.error());
+    }
+    setPending(m_resetPending, false, m_fetchPending);
+}
+
+void TransactionsModel::setPending(bool reset, bool count, bool fetch)
+{
+    const bool was = isLoading();
+    m_resetPending = reset;
+    m_countPending = count;
+    m_fetchPending = fetch;
+    if (isLoading() != was)
+        emit loadingChanged(isLoading());
 }
 
 void TransactionsModel::setFilter(const store::PaymentFilter &filter)
@@ -276,16 +432,7 @@ QHash<int, QByteArray> TransactionsModel::roleNames() const
 store::StoreResult<store::Page<TransactionEntry>>
 TransactionsModel::readPage(const store::PageRequest &request)
 {
-    store::StoreResult<store::Page<store::PaymentRow>> page =
-        store::PaymentRepository(m_db).page(m_filter, request);
-    if (!page.ok())
-        return page.error();
-    store::Page<TransactionEntry> entries;
-    entries.next = page.value().next;
-    entries.rows.reserve(page.value().rows.size());
-    for (const store::PaymentRow &payment : std::as_const(page.value().rows))
-        entries.rows.append(TransactionEntry{payment, std::nullopt});
-    return entries;
+    return readEntries(m_db, m_filter, request);
 }
 
 store::StoreResult<qint64> TransactionsModel::readCount()

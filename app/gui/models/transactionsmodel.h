@@ -8,14 +8,19 @@
 #include <QLocale>
 
 #include <algorithm>
-
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace kassa::store {
 class Database;
-}
+struct BoundedCount;
+struct DatabaseConfig;
+} // namespace kassa::store
 
 namespace kassa::gui {
+
+class BackgroundReader;
 
 // How a payment's status looks: a delegate or a badge picks its colours from this, the model does not
 // (no UI state in models).
@@ -64,8 +69,14 @@ struct TransactionEntry
 //
 // Pages act on rows through the roles (PaymentIdRole, ...) or paymentAt(), never by parsing the texts.
 //
-// The Database belongs to the page that made this model and must outlive it; all reads happen on the
-// GUI thread, a page at a time, a few milliseconds each.
+// The Database belongs to the page that made this model and must outlive it. By default every read
+// happens on the GUI thread, a page at a time. After readInBackground(), reload() (and so setFilter()
+// and sort()) and fetchMore() read on a thread of their own (BackgroundReader) and return at once: the
+// loaded rows stay until the new first page arrives and replaces them in one reset, the total follows
+// (totalCountChanged()), and isLoading() says meanwhile that an answer is on its way. A newer reload()
+// makes the answers of older ones void: they are dropped (and, on SQLite, the read is interrupted), so
+// the table always ends with the last question's rows. refresh() stays on the GUI thread (it keeps
+// the selection and the scroll position, which an answer arriving later could not).
 class TransactionsModel : public KeysetTableModel<TransactionEntry>
 {
     Q_OBJECT
@@ -104,6 +115,25 @@ public:
     static constexpr qint64 DefaultCountCap = 10'000;
 
     explicit TransactionsModel(store::Database &db, QObject *parent = nullptr);
+    ~TransactionsModel() override; // interrupts a running background read and waits for its thread
+
+    // Reads from now on in the background, on a connection of its own opened from `config` (the same
+    // store as the Database: its config() on SQLite; on PostgreSQL one that still holds the password).
+    // False, and reads stay on the GUI thread, for a SQLite store in memory (a second connection would
+    // be another, empty, database).
+    bool readInBackground(const store::DatabaseConfig &config);
+    bool readsInBackground() const { return m_reader != nullptr; }
+    // Null unless readsInBackground().
+    BackgroundReader *backgroundReader() const { return m_reader.get(); }
+    // A background read is on its way: the rows of a reload(), its total, or a fetchMore() page.
+    bool isLoading() const { return m_resetPending || m_countPending || m_fetchPending; }
+    // The rows of a reload() are on their way: those shown belong to the previous filter.
+    bool isReloading() const { return m_resetPending; }
+
+    // Tests: runs on the reader thread before each background read, with the read's filter; an error
+    // it returns is the read's result. To make a read slow, or fail, on purpose.
+    using ReadHook = std::function<store::StoreError(const store::PaymentFilter &filter)>;
+    void setReadHookForTests(ReadHook hook) { m_readHook = std::move(hook); }
 
     // False when totalCount() is the cap and the filter covers at least that many payments.
     bool isTotalExact() const { return m_totalExact; }
@@ -134,6 +164,15 @@ public:
     // Date or amount, either order: reloads from the top. Other columns: nothing happens.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+    void reload() override;
+    void refresh() override;
+
+signals:
+    // isLoading() changed.
+    void loadingChanged(bool loading);
+
 protected:
     store::StoreResult<store::Page<TransactionEntry>> readPage(const store::PageRequest &request) override;
     store::StoreResult<qint64> readCount() override;
@@ -142,12 +181,23 @@ protected:
 
 private:
     const TransactionTexts &textsOf(const TransactionEntry &entry) const;
+    // Posts the read of `request` (with the total after it when `first`) to the reader.
+    void postRead(quint64 generation, const store::PageRequest &request, bool first);
+    void pageArrived(quint64 generation, const store::StoreResult<store::Page<TransactionEntry>> &page,
+                     bool first);
+    void countArrived(quint64 generation, const store::StoreResult<store::BoundedCount> &count);
+    void setPending(bool reset, bool count, bool fetch);
 
     store::Database &m_db;
     store::PaymentFilter m_filter;
     QLocale m_locale;
     qint64 m_countCap = DefaultCountCap;
     bool m_totalExact = true;
+    std::unique_ptr<BackgroundReader> m_reader;
+    ReadHook m_readHook;
+    bool m_resetPending = false; // the first page of a reload() is on its way
+    bool m_countPending = false; // its total
+    bool m_fetchPending = false; // a fetchMore() page
 };
 
 } // namespace kassa::gui

@@ -4,6 +4,7 @@
 #include "app/gui/models/transactionsmodel.h"
 #include "app/gui/pages/transactiondetailpane.h"
 #include "core/money.h"
+#include "services/store/database.h"
 #include "services/store/paymentfilter.h"
 #include "services/store/paymentrepository.h"
 
@@ -14,6 +15,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
@@ -93,6 +95,12 @@ QLineEdit *amountField(QWidget *parent, const QString &objectName, const QString
 } // namespace
 
 TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
+    : TransactionsPage(db, db.config(), parent)
+{
+}
+
+TransactionsPage::TransactionsPage(store::Database &db, const store::DatabaseConfig &readerConfig,
+                                   QWidget *parent)
     : QWidget(parent)
     , m_db(db)
     , m_currency(newestCurrency(db))
@@ -103,6 +111,8 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
     , m_splitter(new QSplitter(Qt::Horizontal, this))
     , m_detail(new TransactionDetailPane(db))
     , m_refund(new QPushButton(u"Request refund…"_s, this))
+    , m_busy(new QProgressBar(this))
+    , m_tableMessage(new QLabel)
 {
     setObjectName(u"transactionsPage"_s);
     auto *layout = new QVBoxLayout(this);
@@ -121,6 +131,15 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSortIndicator(TransactionsModel::DateColumn, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
+    // Over the viewport, centred: why there are no rows, when a read failed.
+    m_tableMessage->setObjectName(u"transactionsTableMessage"_s);
+    m_tableMessage->setAlignment(Qt::AlignCenter);
+    m_tableMessage->setWordWrap(true);
+    m_tableMessage->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_tableMessage->setStyleSheet(u"QLabel { color: #b00020; padding: 24px; }"_s);
+    m_tableMessage->hide();
+    auto *overlay = new QVBoxLayout(m_table->viewport());
+    overlay->addWidget(m_tableMessage);
     m_splitter->setObjectName(u"transactionsSplitter"_s);
     m_splitter->addWidget(m_table);
     m_splitter->addWidget(m_detail);
@@ -172,9 +191,26 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
             emit refundRequested(id);
     });
     connect(m_model, &PagedTableModel::errorOccurred, this, [this](const QString &message) {
-        m_summary->setText(message);
+        // With no rows the table says it all; the total's place has room for a few words only.
+        const bool inTable = m_model->rowCount() == 0;
+        m_summary->setText(inTable ? u"Not read"_s : message);
+        m_summary->setToolTip(message);
         m_summary->setStyleSheet(u"QLabel { color: #b00020; }"_s);
+        if (inTable)
+            showTableMessage(message);
     });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        // The new rows are here: they are shown as they are, whatever is still counted.
+        showBusy(false);
+        if (m_model->errorString().isEmpty())
+            showTableMessage({});
+        if (m_model->isLoading())
+            m_busyTimer.start();
+    });
+    connect(m_model, &TransactionsModel::loadingChanged, this, &TransactionsPage::loadingChanged);
+    m_busyTimer.setSingleShot(true);
+    m_busyTimer.setInterval(BusyDelayMs);
+    connect(&m_busyTimer, &QTimer::timeout, this, [this] { showBusy(m_model->isLoading()); });
     connect(m_detail, &TransactionDetailPane::errorOccurred, this, [this](const QString &message) {
         m_summary->setText(message);
         m_summary->setStyleSheet(u"QLabel { color: #b00020; }"_s);
@@ -196,7 +232,10 @@ TransactionsPage::TransactionsPage(store::Database &db, QWidget *parent)
     // a million payments finds its first 64 in a third of the time it takes to find 200, and the table
     // fetches more as it scrolls.
     m_model->setPageSize(64);
+    // The first page here and now: the newest payments, a few milliseconds from the sort index, and the
+    // columns are sized to them. Every later read goes through the model's thread.
     m_model->reload();
+    m_model->readInBackground(readerConfig);
     m_table->resizeColumnsToContents();
     // Each column as wide as its contents, within bounds: "American Express •••• 0005" or a long name must
     // not push the description out of sight; what is cut is elided, and the whole text is in the detail
@@ -279,6 +318,13 @@ void TransactionsPage::buildFilterBar(QWidget *bar)
     m_clear->setMinimumHeight(36);
     second->addWidget(m_clear);
     second->addStretch(1);
+    m_busy->setObjectName(u"transactionsBusy"_s);
+    m_busy->setAccessibleName(u"Searching"_s);
+    m_busy->setRange(0, 0); // no end known: the bar moves to and fro
+    m_busy->setTextVisible(false);
+    m_busy->setFixedSize(72, 8);
+    m_busy->setVisible(false);
+    second->addWidget(m_busy);
     m_summary->setObjectName(u"transactionsSummary"_s);
     m_summary->setAccessibleName(u"How many payments the filters cover"_s);
     second->addWidget(m_summary);
@@ -302,6 +348,40 @@ void TransactionsPage::reloadCashiers()
 QString TransactionsPage::summaryText() const
 {
     return m_summary->text();
+}
+
+QString TransactionsPage::tableMessage() const
+{
+    return m_tableMessage->isHidden() ? QString() : m_tableMessage->text();
+}
+
+void TransactionsPage::loadingChanged(bool loading)
+{
+    if (loading) {
+        m_busyTimer.start();
+        return;
+    }
+    m_busyTimer.stop();
+    showBusy(false);
+    updateSummary();
+}
+
+void TransactionsPage::showBusy(bool busy)
+{
+    m_busy->setVisible(busy);
+    // Greyed out: still there to read, but what is shown answers the previous search.
+    const bool grey = busy && m_model->isReloading();
+    if (m_table->isEnabled() != grey)
+        return;
+    // Disabled, the view paints its cells in the palette's disabled colours, and clicks do not select a
+    // row that is about to go.
+    m_table->setEnabled(!grey);
+}
+
+void TransactionsPage::showTableMessage(const QString &message)
+{
+    m_tableMessage->setText(message);
+    m_tableMessage->setVisible(!message.isEmpty());
 }
 
 void TransactionsPage::refresh()
@@ -384,6 +464,7 @@ void TransactionsPage::updateSummary()
     if (!m_model->errorString().isEmpty())
         return;
     m_summary->setStyleSheet({});
+    m_summary->setToolTip({});
     const qint64 total = m_model->totalCount();
     if (!m_model->isTotalExact())
         m_summary->setText(u"%1+ payments"_s.arg(QLocale().toString(total)));

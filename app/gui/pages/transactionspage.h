@@ -10,12 +10,14 @@ class QComboBox;
 class QDateEdit;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
 class QPushButton;
 class QSplitter;
 class QTableView;
 
 namespace kassa::store {
 class Database;
+struct DatabaseConfig;
 struct PaymentFilter;
 } // namespace kassa::store
 
@@ -30,6 +32,11 @@ class TransactionsModel;
 // Sort by date or amount from the header. The total is counted up to TransactionsModel's cap
 // ("10,000+ payments"), so a store of a million payments answers as fast as a small one.
 //
+// The searches run on a thread of their own (TransactionsModel::readInBackground()): the window keeps
+// painting and taking keys while the store looks. The rows shown stay until the new ones arrive; when
+// that takes longer than BusyDelayMs they are greyed out and a small busy bar shows beside the total.
+// A failed read says why in the table itself, rather than leaving it empty.
+//
 // Beside the table, the selected payment's details (TransactionDetailPane): charge, refunds, events and
 // the receipt, with print, PDF, copy id and the Stripe Dashboard.
 class TransactionsPage : public QWidget
@@ -40,7 +47,15 @@ public:
     // search are gathered into one search when typing pauses (as are date and amount edits).
     static constexpr int SearchDelayMs = 200;
 
+    // A search that answers within this long changes the rows without greying them out first.
+    static constexpr int BusyDelayMs = 120;
+
+    // The searches read through a connection of their own opened from `readerConfig` (see
+    // TransactionsModel::readInBackground()); without it, from db.config(), which on PostgreSQL no longer
+    // holds the password.
     explicit TransactionsPage(store::Database &db, QWidget *parent = nullptr);
+    TransactionsPage(store::Database &db, const store::DatabaseConfig &readerConfig,
+                     QWidget *parent = nullptr);
 
     TransactionsModel *model() const { return m_model; }
     QLineEdit *searchField() const { return m_search; }
@@ -54,6 +69,10 @@ public:
     QTableView *table() const { return m_table; }
     TransactionDetailPane *detailPane() const { return m_detail; }
     QString summaryText() const;
+    // Shown while a search takes longer than BusyDelayMs.
+    QProgressBar *busyIndicator() const { return m_busy; }
+    // Over the table when a read failed and there are no rows: what went wrong. Empty when hidden.
+    QString tableMessage() const;
     // "Request refund…" beside the search: shown when refund requests can be made from here; it
     // emits refundRequested() with the selected payment.
     void setRefundsEnabled(bool enabled);
@@ -84,6 +103,9 @@ private:
     void reloadCashiers();
     void selectionChanged();
     void updateColumnModes();
+    void loadingChanged(bool loading);
+    void showBusy(bool busy);
+    void showTableMessage(const QString &message);
 
     store::Database &m_db;
     Currency m_currency;
@@ -101,7 +123,10 @@ private:
     QSplitter *m_splitter;
     TransactionDetailPane *m_detail;
     QPushButton *m_refund;
+    QProgressBar *m_busy;
+    QLabel *m_tableMessage;
     QTimer m_searchTimer;
+    QTimer m_busyTimer;
     bool m_filtersPending = false; // a change waits for m_searchTimer
 };
 

@@ -458,7 +458,7 @@ void ConsoleApp::openWindow(ConsoleContext context)
             salePage, &SalePage::receiptRequested, salePage,
             [salePage, db](const QString &paymentIntentId) { printReceipt(salePage, *db, paymentIntentId); });
     }
-    auto *transactions = new TransactionsPage(*context.db);
+    auto *transactions = new TransactionsPage(*context.db, context.databaseConfig);
     transactions->setTestMode(context.testMode);
     m_window->addPage(Section::Transactions, transactions);
     if (context.poller)
