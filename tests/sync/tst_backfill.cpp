@@ -39,13 +39,7 @@ void TestBackfill::init()
 {
     QFETCH_GLOBAL(QString, backend);
     m_fixture = std::make_unique<sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
     m_fixture->simulator->setRandomSeed(7);
     m_fixture->simulator->seedDemo(250);
 }

@@ -102,13 +102,7 @@ void TestEventSync::init()
 {
     QFETCH_GLOBAL(QString, backend);
     m_fixture = std::make_unique<sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
 }
 
 void TestEventSync::cleanup()

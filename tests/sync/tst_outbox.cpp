@@ -63,13 +63,7 @@ void TestOutbox::init()
 {
     QFETCH_GLOBAL(QString, backend);
     m_fixture = std::make_unique<kassa::sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
 }
 
 void TestOutbox::cleanup()

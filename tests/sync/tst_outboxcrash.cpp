@@ -57,13 +57,7 @@ void TestOutboxCrash::init()
 {
     QFETCH_GLOBAL(QString, backend);
     m_fixture = std::make_unique<sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
     const store::DatabaseConfig config = m_fixture->store.config();
     if (config.dialect == store::Dialect::Sqlite) {
         // The fixture's file is <dir>/<name>: --data-dir takes the directory and uses kassa.sqlite, so

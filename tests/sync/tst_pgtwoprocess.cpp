@@ -229,14 +229,8 @@ private:
 void TestPgTwoProcess::init()
 {
     m_fixture = std::make_unique<sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
     // SQLite is one file on one till; this is about several tills on one server.
-    if (!m_fixture->setUp(u"postgres"_s, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    KASSA_SET_UP_FIXTURE(*m_fixture, u"postgres"_s);
     m_url = postgresUrl(m_fixture->store.config());
 }
 
