@@ -53,6 +53,15 @@ QUrl SyncFixture::simUrl() const
     return simulator->baseUrl();
 }
 
+stripe::StripeResponse SyncFixture::call(const stripe::StripeRequest &request, int timeoutMs)
+{
+    std::optional<stripe::StripeResponse> answer;
+    client->send(request, client.get(), [&answer](const stripe::StripeResponse &r) { answer = r; });
+    if (!QTest::qWaitFor([&answer] { return answer.has_value(); }, timeoutMs))
+        return {};
+    return *answer;
+}
+
 bool TillFixture::setUp(const QString &backend, QString *message, bool *skip, const Outbox::Options &options)
 {
     if (!SyncFixture::setUp(backend, message, skip))
@@ -66,15 +75,6 @@ void TillFixture::restartOutbox()
 {
     outbox.reset();
     outbox = std::make_unique<Outbox>(*db, *client, m_outboxOptions);
-}
-
-stripe::StripeResponse TillFixture::call(const stripe::StripeRequest &request, int timeoutMs)
-{
-    std::optional<stripe::StripeResponse> answer;
-    client->send(request, client.get(), [&answer](const stripe::StripeResponse &r) { answer = r; });
-    if (!QTest::qWaitFor([&answer] { return answer.has_value(); }, timeoutMs))
-        return {};
-    return *answer;
 }
 
 QString TillFixture::makeCustomer(const stripe::Customers::Params &params, int timeoutMs)

@@ -37,6 +37,9 @@ struct SyncFixture
     // False with `message` set; `skip` says whether to skip rather than fail.
     bool setUp(const QString &backend, QString *message, bool *skip);
     QUrl simUrl() const;
+    // `request` sent to the simulator and its answer waited for in this thread's event loop; an empty
+    // response (status 0) when none came within `timeoutMs`.
+    stripe::StripeResponse call(const stripe::StripeRequest &request, int timeoutMs);
 };
 
 // A till over a SyncFixture: the outbox every sale and saved method goes through, and the simulator asked
@@ -51,9 +54,6 @@ struct TillFixture : SyncFixture
     // The outbox made again over the same store and simulator, as after a restart. Whatever holds the old
     // one (a SaleService) goes first.
     void restartOutbox();
-    // `request` sent to the simulator and its answer waited for in this thread's event loop; an empty
-    // response (status 0) when none came within `timeoutMs`.
-    stripe::StripeResponse call(const stripe::StripeRequest &request, int timeoutMs);
     // A customer made on the simulator and written into the store as a backfill would leave it: their id,
     // empty when either failed.
     QString makeCustomer(const stripe::Customers::Params &params, int timeoutMs);

@@ -112,14 +112,10 @@ void TestEventSync::cleanup()
 
 QJsonObject TestEventSync::call(const stripe::StripeRequest &request, bool mayFail)
 {
-    std::optional<stripe::StripeResponse> response;
-    m_fixture->client->send(request, m_fixture->client.get(),
-                            [&response](const stripe::StripeResponse &r) { response = r; });
-    if (!QTest::qWaitFor([&] { return response.has_value(); }, 30'000))
-        return {};
-    if (!response->ok() && !mayFail)
-        qWarning() << request.path << response->error.toString();
-    return response->ok() ? response->json : QJsonObject();
+    const stripe::StripeResponse response = m_fixture->call(request, 30'000);
+    if (!response.ok() && !mayFail)
+        qWarning() << request.path << response.error.toString();
+    return response.ok() ? response.json : QJsonObject();
 }
 
 void TestEventSync::makeActivity()
