@@ -3,6 +3,7 @@
 
 #include "services/store/migrations.h"
 #include "services/store/storeingest.h"
+#include "services/stripe/resources/paymentintents.h"
 #include "services/stripe/stripepager.h"
 
 #include <QEventLoop>
@@ -126,6 +127,27 @@ QList<QJsonObject> listAll(stripe::StripeClient &client, const QString &path, co
     pager.start();
     if (!finished.wait(60'000) || failed)
         return {};
+    return out;
+}
+
+stripe::StripeRequest saleRequest(const QString &orderRef, qint64 amount, const QString &paymentMethod)
+{
+    stripe::PaymentIntents::CreateParams params;
+    params.amount = Money(amount, Currency::fromCode(u"usd"_s).value());
+    params.paymentMethodId = paymentMethod;
+    params.confirm = true;
+    params.metadata.insert(u"order_ref"_s, orderRef);
+    return stripe::PaymentIntents::create(params);
+}
+
+QHash<QString, QStringList> succeededByOrderRef(stripe::StripeClient &client)
+{
+    QHash<QString, QStringList> out;
+    for (const QJsonObject &pi : listAll(client, u"/v1/payment_intents"_s)) {
+        if (pi.value(u"status"_s).toString() == u"succeeded"_s)
+            out[pi.value(u"metadata"_s).toObject().value(u"order_ref"_s).toString()].append(
+                pi.value(u"id"_s).toString());
+    }
     return out;
 }
 

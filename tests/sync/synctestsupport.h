@@ -15,9 +15,11 @@
 #include "sim/simulator.h"
 #include "storetestsupport.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QNetworkAccessManager>
+#include <QStringList>
 
 #include <memory>
 
@@ -74,6 +76,14 @@ int postHostedForm(const QUrl &url, const QByteArray &form);
 
 // Every object of a list endpoint of the simulator (all pages), faults or not; empty on failure.
 QList<QJsonObject> listAll(stripe::StripeClient &client, const QString &path, const QStringList &expand = {});
+
+// A till's sale as the outbox sends it: a PaymentIntent of `amount` US cents confirmed at once with
+// `paymentMethod`, its order reference in the metadata.
+stripe::StripeRequest saleRequest(const QString &orderRef, qint64 amount,
+                                  const QString &paymentMethod = QStringLiteral("pm_card_visa"));
+// The simulator's succeeded PaymentIntents by order reference (all pages): what exactly-once is checked
+// against. Empty when the list failed.
+QHash<QString, QStringList> succeededByOrderRef(stripe::StripeClient &client);
 
 } // namespace kassa::sync::test
 

@@ -6,7 +6,6 @@
 #include "services/store/outboxrepository.h"
 #include "services/store/paymentfilter.h"
 #include "services/store/paymentrepository.h"
-#include "services/stripe/resources/paymentintents.h"
 #include "services/sync/outbox.h"
 #include "sim/faults.h"
 #include "synctestsupport.h"
@@ -20,21 +19,8 @@
 
 using namespace Qt::StringLiterals;
 using kassa::store::test::postgresUrl;
+using kassa::sync::test::saleRequest;
 using namespace kassa;
-
-namespace {
-
-stripe::StripeRequest sale(const QString &orderRef, qint64 amount)
-{
-    stripe::PaymentIntents::CreateParams params;
-    params.amount = Money(amount, Currency::fromCode(u"usd"_s).value());
-    params.paymentMethodId = u"pm_card_visa"_s;
-    params.confirm = true;
-    params.metadata.insert(u"order_ref"_s, orderRef);
-    return stripe::PaymentIntents::create(params);
-}
-
-} // namespace
 
 class TestOutboxCrash : public QObject
 {
@@ -145,7 +131,7 @@ void TestOutboxCrash::killedSalesRecoverExactlyOnce()
     int answered = 0;
     for (int i = InChildren; i < Sales; ++i) {
         const QString ref = u"KILL-%1"_s.arg(i);
-        outbox.submit(QString::fromLatin1(sync::Outbox::OpCreatePayment), sale(ref, 1000 + i), ref,
+        outbox.submit(QString::fromLatin1(sync::Outbox::OpCreatePayment), saleRequest(ref, 1000 + i), ref,
                       [&answered](const sync::OutboxResult &) { ++answered; });
     }
     QTRY_COMPARE_WITH_TIMEOUT(answered, Sales - InChildren, 60'000);
@@ -163,7 +149,7 @@ void TestOutboxCrash::killedSalesRecoverExactlyOnce()
         if (!attempts.value().isEmpty())
             continue;
         ++retried;
-        outbox.submit(QString::fromLatin1(sync::Outbox::OpCreatePayment), sale(ref, 1000 + i), ref,
+        outbox.submit(QString::fromLatin1(sync::Outbox::OpCreatePayment), saleRequest(ref, 1000 + i), ref,
                       [&retriedAnswered](const sync::OutboxResult &) { ++retriedAnswered; });
     }
     QTRY_COMPARE_WITH_TIMEOUT(retriedAnswered, retried, 60'000);
@@ -183,12 +169,7 @@ void TestOutboxCrash::killedSalesRecoverExactlyOnce()
 
     // The truth: exactly one succeeded PaymentIntent per order ref, and the store agrees.
     m_fixture->simulator->setFaults({});
-    QHash<QString, QStringList> byOrder;
-    for (const QJsonObject &pi : sync::test::listAll(*m_fixture->client, u"/v1/payment_intents"_s)) {
-        if (pi.value(u"status"_s).toString() == u"succeeded"_s)
-            byOrder[pi.value(u"metadata"_s).toObject().value(u"order_ref"_s).toString()].append(
-                pi.value(u"id"_s).toString());
-    }
+    const QHash<QString, QStringList> byOrder = sync::test::succeededByOrderRef(*m_fixture->client);
     QCOMPARE(byOrder.size(), Sales);
     store::PaymentRepository payments(*m_fixture->db);
     for (int i = 0; i < Sales; ++i) {
