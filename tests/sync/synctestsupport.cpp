@@ -151,6 +151,14 @@ QHash<QString, QStringList> succeededByOrderRef(stripe::StripeClient &client)
     return out;
 }
 
+QProcessEnvironment cliEnvironment(const QString &loggingRules)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"KASSA_STRIPE_API_KEY"_s, QString::fromLatin1(TestApiKey));
+    environment.insert(u"QT_LOGGING_RULES"_s, loggingRules);
+    return environment;
+}
+
 int postHostedForm(const QUrl &url, const QByteArray &form)
 {
     QNetworkAccessManager network;

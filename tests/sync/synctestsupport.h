@@ -19,6 +19,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QNetworkAccessManager>
+#include <QProcessEnvironment>
 #include <QStringList>
 
 #include <memory>
@@ -84,6 +85,10 @@ stripe::StripeRequest saleRequest(const QString &orderRef, qint64 amount,
 // The simulator's succeeded PaymentIntents by order reference (all pages): what exactly-once is checked
 // against. Empty when the list failed.
 QHash<QString, QStringList> succeededByOrderRef(stripe::StripeClient &client);
+
+// The environment of a kassa-cli child started against the simulator: this process's own, the test key,
+// and `loggingRules` (CTest's rules would otherwise let the child's debug lines flood the test log).
+QProcessEnvironment cliEnvironment(const QString &loggingRules);
 
 } // namespace kassa::sync::test
 

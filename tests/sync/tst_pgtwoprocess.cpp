@@ -750,10 +750,7 @@ void TestPgTwoProcess::concurrentRecoveryExactlyOnce()
 QProcess *TestPgTwoProcess::startCli(const QStringList &arguments)
 {
     auto *process = new QProcess(this);
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(u"KASSA_STRIPE_API_KEY"_s, QString::fromLatin1(sync::test::TestApiKey));
-    environment.insert(u"QT_LOGGING_RULES"_s, u"kassa.*.debug=false;kassa.*.info=false"_s);
-    process->setProcessEnvironment(environment);
+    process->setProcessEnvironment(sync::test::cliEnvironment(u"kassa.*.debug=false;kassa.*.info=false"_s));
     process->setProgram(QStringLiteral(KASSA_CLI_EXECUTABLE));
     process->setArguments(
         QStringList{u"--api-base"_s, m_fixture->simUrl().toString(), u"--database"_s, m_url} + arguments);
