@@ -49,6 +49,7 @@ private:
     OutboxResult submitAndWait(Outbox &outbox, const QString &orderRef,
                                const kassa::stripe::StripeRequest &request);
     RecoveryReport recoverAndWait(Outbox &outbox);
+    kassa::sim::Faults loseEveryReply();
 
     std::unique_ptr<kassa::sync::test::SyncFixture> m_fixture;
 };
@@ -83,6 +84,17 @@ RecoveryReport TestOutbox::recoverAndWait(Outbox &outbox)
     if (!QTest::qWaitFor([&] { return report.has_value(); }, 80'000))
         return {};
     return *report;
+}
+
+// Every reply lost after the simulator committed, and none retried: each sale ends unknown, its row
+// pending. The faults, for a test to change further.
+kassa::sim::Faults TestOutbox::loseEveryReply()
+{
+    m_fixture->client->setMaxRetries(0);
+    kassa::sim::Faults faults;
+    faults.dropAfterCommitRate = 1.0;
+    m_fixture->simulator->setFaults(faults);
+    return faults;
 }
 
 void TestOutbox::decodeFormRoundTrips()
@@ -148,11 +160,7 @@ void TestOutbox::declineFailsTheRowAndAllowsANewAttempt()
 
 void TestOutbox::lostReplyStaysPendingAndRecoverFinishesIt()
 {
-    m_fixture->client->setMaxRetries(0);
-    kassa::sim::Faults faults;
-    faults.dropAfterCommitRate = 1.0;
-    m_fixture->simulator->setFaults(faults);
-
+    loseEveryReply();
     Outbox::Options options;
     options.staleAfterSeconds = 0;
     Outbox outbox(*m_fixture->db, *m_fixture->client, options);
@@ -177,10 +185,7 @@ void TestOutbox::lostReplyStaysPendingAndRecoverFinishesIt()
 
 void TestOutbox::oldRowIsLookedUpInsteadOfSentAgain()
 {
-    m_fixture->client->setMaxRetries(0);
-    kassa::sim::Faults faults;
-    faults.dropAfterCommitRate = 1.0;
-    m_fixture->simulator->setFaults(faults);
+    kassa::sim::Faults faults = loseEveryReply();
     Outbox::Options options;
     options.staleAfterSeconds = 0;
     Outbox outbox(*m_fixture->db, *m_fixture->client, options);
@@ -278,10 +283,7 @@ void TestOutbox::chaosSalesExactlyOnce()
 void TestOutbox::concurrentRecoveryOnTwoConnections()
 {
     constexpr int Sales = 40;
-    m_fixture->client->setMaxRetries(0);
-    kassa::sim::Faults faults;
-    faults.dropAfterCommitRate = 1.0;
-    m_fixture->simulator->setFaults(faults);
+    kassa::sim::Faults faults = loseEveryReply();
     Outbox::Options options;
     options.staleAfterSeconds = 0;
     Outbox writer(*m_fixture->db, *m_fixture->client, options);
