@@ -3,8 +3,9 @@
 
 // What the sync tests share: a migrated store on each backend (SQLite in a temporary directory,
 // PostgreSQL when pg_virtualenv's PG* variables are set), an in-process simulator and a StripeClient
-// pointed at it, and helpers that read the simulator's truth over HTTP. The sale, saved-method and GUI
-// tests build a till on it: the same store and simulator with the outbox in front.
+// pointed at it, and helpers that read the simulator's truth over HTTP or start kassa-cli against it. The
+// sale, saved-method, refund-request and GUI tests build a till on it: the same store and simulator with
+// the outbox in front.
 
 #include "services/customers/savedmethodservice.h"
 #include "services/sale/salecontext.h"
