@@ -10,7 +10,6 @@
 #include "services/store/storeingest.h"
 #include "services/stripe/resources/paymentintents.h"
 #include "services/stripe/resources/refunds.h"
-#include "services/sync/outbox.h"
 #include "synctestsupport.h"
 
 #include <QJsonArray>
@@ -70,8 +69,7 @@ private:
     RefundRequestOutcome approve(const ActingUser &actor, const QString &id);
     QList<QJsonObject> simRefunds(const QString &paymentIntentId);
 
-    std::unique_ptr<kassa::sync::test::SyncFixture> m_fixture;
-    std::unique_ptr<kassa::sync::Outbox> m_outbox;
+    std::unique_ptr<kassa::sync::test::TillFixture> m_fixture;
     std::unique_ptr<kassa::security::AuditLog> m_audit;
     std::unique_ptr<RefundRequestService> m_service;
 };
@@ -79,34 +77,22 @@ private:
 void TestRefundRequests::init()
 {
     QFETCH_GLOBAL(QString, backend);
-    m_fixture = std::make_unique<kassa::sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
-    m_outbox = std::make_unique<kassa::sync::Outbox>(*m_fixture->db, *m_fixture->client);
+    m_fixture = std::make_unique<kassa::sync::test::TillFixture>();
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
     m_audit = std::make_unique<kassa::security::AuditLog>(*m_fixture->db, u"till-1"_s);
-    m_service = std::make_unique<RefundRequestService>(*m_fixture->db, *m_outbox, *m_audit);
+    m_service = std::make_unique<RefundRequestService>(*m_fixture->db, *m_fixture->outbox, *m_audit);
 }
 
 void TestRefundRequests::cleanup()
 {
     m_service.reset();
     m_audit.reset();
-    m_outbox.reset();
     m_fixture.reset();
 }
 
 kassa::stripe::StripeResponse TestRefundRequests::call(const kassa::stripe::StripeRequest &request)
 {
-    std::optional<kassa::stripe::StripeResponse> out;
-    m_fixture->client->send(request, this, [&out](const kassa::stripe::StripeResponse &r) { out = r; });
-    if (!QTest::qWaitFor([&] { return out.has_value(); }, 30'000))
-        return {};
-    return *out;
+    return m_fixture->call(request, 30'000);
 }
 
 // A succeeded card payment at the simulator, written to the store as a sync would.

@@ -3,6 +3,7 @@
 
 #include "services/store/migrations.h"
 #include "services/store/storeingest.h"
+#include "services/stripe/resources/paymentintents.h"
 #include "services/stripe/stripepager.h"
 
 #include <QEventLoop>
@@ -53,6 +54,15 @@ QUrl SyncFixture::simUrl() const
     return simulator->baseUrl();
 }
 
+stripe::StripeResponse SyncFixture::call(const stripe::StripeRequest &request, int timeoutMs)
+{
+    std::optional<stripe::StripeResponse> answer;
+    client->send(request, client.get(), [&answer](const stripe::StripeResponse &r) { answer = r; });
+    if (!QTest::qWaitFor([&answer] { return answer.has_value(); }, timeoutMs))
+        return {};
+    return *answer;
+}
+
 bool TillFixture::setUp(const QString &backend, QString *message, bool *skip, const Outbox::Options &options)
 {
     if (!SyncFixture::setUp(backend, message, skip))
@@ -66,15 +76,6 @@ void TillFixture::restartOutbox()
 {
     outbox.reset();
     outbox = std::make_unique<Outbox>(*db, *client, m_outboxOptions);
-}
-
-stripe::StripeResponse TillFixture::call(const stripe::StripeRequest &request, int timeoutMs)
-{
-    std::optional<stripe::StripeResponse> answer;
-    client->send(request, client.get(), [&answer](const stripe::StripeResponse &r) { answer = r; });
-    if (!QTest::qWaitFor([&answer] { return answer.has_value(); }, timeoutMs))
-        return {};
-    return *answer;
 }
 
 QString TillFixture::makeCustomer(const stripe::Customers::Params &params, int timeoutMs)
@@ -127,6 +128,35 @@ QList<QJsonObject> listAll(stripe::StripeClient &client, const QString &path, co
     if (!finished.wait(60'000) || failed)
         return {};
     return out;
+}
+
+stripe::StripeRequest saleRequest(const QString &orderRef, qint64 amount, const QString &paymentMethod)
+{
+    stripe::PaymentIntents::CreateParams params;
+    params.amount = Money(amount, Currency::fromCode(u"usd"_s).value());
+    params.paymentMethodId = paymentMethod;
+    params.confirm = true;
+    params.metadata.insert(u"order_ref"_s, orderRef);
+    return stripe::PaymentIntents::create(params);
+}
+
+QHash<QString, QStringList> succeededByOrderRef(stripe::StripeClient &client)
+{
+    QHash<QString, QStringList> out;
+    for (const QJsonObject &pi : listAll(client, u"/v1/payment_intents"_s)) {
+        if (pi.value(u"status"_s).toString() == u"succeeded"_s)
+            out[pi.value(u"metadata"_s).toObject().value(u"order_ref"_s).toString()].append(
+                pi.value(u"id"_s).toString());
+    }
+    return out;
+}
+
+QProcessEnvironment cliEnvironment(const QString &loggingRules)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"KASSA_STRIPE_API_KEY"_s, QString::fromLatin1(TestApiKey));
+    environment.insert(u"QT_LOGGING_RULES"_s, loggingRules);
+    return environment;
 }
 
 int postHostedForm(const QUrl &url, const QByteArray &form)

@@ -3,8 +3,9 @@
 
 // What the sync tests share: a migrated store on each backend (SQLite in a temporary directory,
 // PostgreSQL when pg_virtualenv's PG* variables are set), an in-process simulator and a StripeClient
-// pointed at it, and helpers that read the simulator's truth over HTTP. The sale, saved-method and GUI
-// tests build a till on it: the same store and simulator with the outbox in front.
+// pointed at it, and helpers that read the simulator's truth over HTTP or start kassa-cli against it. The
+// sale, saved-method, refund-request and GUI tests build a till on it: the same store and simulator with
+// the outbox in front.
 
 #include "services/customers/savedmethodservice.h"
 #include "services/sale/salecontext.h"
@@ -15,9 +16,12 @@
 #include "sim/simulator.h"
 #include "storetestsupport.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QNetworkAccessManager>
+#include <QProcessEnvironment>
+#include <QStringList>
 
 #include <memory>
 
@@ -37,6 +41,9 @@ struct SyncFixture
     // False with `message` set; `skip` says whether to skip rather than fail.
     bool setUp(const QString &backend, QString *message, bool *skip);
     QUrl simUrl() const;
+    // `request` sent to the simulator and its answer waited for in this thread's event loop; an empty
+    // response (status 0) when none came within `timeoutMs`.
+    stripe::StripeResponse call(const stripe::StripeRequest &request, int timeoutMs);
 };
 
 // A till over a SyncFixture: the outbox every sale and saved method goes through, and the simulator asked
@@ -51,9 +58,6 @@ struct TillFixture : SyncFixture
     // The outbox made again over the same store and simulator, as after a restart. Whatever holds the old
     // one (a SaleService) goes first.
     void restartOutbox();
-    // `request` sent to the simulator and its answer waited for in this thread's event loop; an empty
-    // response (status 0) when none came within `timeoutMs`.
-    stripe::StripeResponse call(const stripe::StripeRequest &request, int timeoutMs);
     // A customer made on the simulator and written into the store as a backfill would leave it: their id,
     // empty when either failed.
     QString makeCustomer(const stripe::Customers::Params &params, int timeoutMs);
@@ -74,6 +78,18 @@ int postHostedForm(const QUrl &url, const QByteArray &form);
 
 // Every object of a list endpoint of the simulator (all pages), faults or not; empty on failure.
 QList<QJsonObject> listAll(stripe::StripeClient &client, const QString &path, const QStringList &expand = {});
+
+// A till's sale as the outbox sends it: a PaymentIntent of `amount` US cents confirmed at once with
+// `paymentMethod`, its order reference in the metadata.
+stripe::StripeRequest saleRequest(const QString &orderRef, qint64 amount,
+                                  const QString &paymentMethod = QStringLiteral("pm_card_visa"));
+// The simulator's succeeded PaymentIntents by order reference (all pages): what exactly-once is checked
+// against. Empty when the list failed.
+QHash<QString, QStringList> succeededByOrderRef(stripe::StripeClient &client);
+
+// The environment of a kassa-cli child started against the simulator: this process's own, the test key,
+// and `loggingRules` (CTest's rules would otherwise let the child's debug lines flood the test log).
+QProcessEnvironment cliEnvironment(const QString &loggingRules);
 
 } // namespace kassa::sync::test
 

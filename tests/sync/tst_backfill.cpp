@@ -39,13 +39,7 @@ void TestBackfill::init()
 {
     QFETCH_GLOBAL(QString, backend);
     m_fixture = std::make_unique<sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
     m_fixture->simulator->setRandomSeed(7);
     m_fixture->simulator->seedDemo(250);
 }
@@ -154,10 +148,7 @@ void TestBackfill::killedTenTimesThenResumes()
     QVERIFY(dataDir.isValid());
     auto runCli = [&](int killAfterMs) -> int {
         QProcess child;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(u"KASSA_STRIPE_API_KEY"_s, QString::fromLatin1(sync::test::TestApiKey));
-        environment.insert(u"QT_LOGGING_RULES"_s, u"kassa.*=false"_s);
-        child.setProcessEnvironment(environment);
+        child.setProcessEnvironment(sync::test::cliEnvironment(u"kassa.*=false"_s));
         child.start(QStringLiteral(KASSA_CLI_EXECUTABLE),
                     {u"--api-base"_s, m_fixture->simUrl().toString(), u"--data-dir"_s, dataDir.path(),
                      u"sync"_s, u"--backfill"_s});

@@ -91,6 +91,7 @@ private slots:
 
 private:
     QJsonObject call(const stripe::StripeRequest &request, bool mayFail = false);
+    QString paidIntent(qint64 amount);
     void makeActivity();
     QList<QJsonObject> events();
     QByteArray deliver(const QByteArray &body);
@@ -102,13 +103,7 @@ void TestEventSync::init()
 {
     QFETCH_GLOBAL(QString, backend);
     m_fixture = std::make_unique<sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
 }
 
 void TestEventSync::cleanup()
@@ -118,14 +113,20 @@ void TestEventSync::cleanup()
 
 QJsonObject TestEventSync::call(const stripe::StripeRequest &request, bool mayFail)
 {
-    std::optional<stripe::StripeResponse> response;
-    m_fixture->client->send(request, m_fixture->client.get(),
-                            [&response](const stripe::StripeResponse &r) { response = r; });
-    if (!QTest::qWaitFor([&] { return response.has_value(); }, 30'000))
-        return {};
-    if (!response->ok() && !mayFail)
-        qWarning() << request.path << response->error.toString();
-    return response->ok() ? response->json : QJsonObject();
+    const stripe::StripeResponse response = m_fixture->call(request, 30'000);
+    if (!response.ok() && !mayFail)
+        qWarning() << request.path << response.error.toString();
+    return response.ok() ? response.json : QJsonObject();
+}
+
+// A PaymentIntent of `amount` US cents paid at once by card: its id, empty on failure.
+QString TestEventSync::paidIntent(qint64 amount)
+{
+    stripe::PaymentIntents::CreateParams params;
+    params.amount = Money(amount, Currency::fromCode(u"usd"_s).value());
+    params.paymentMethodId = u"pm_card_visa"_s;
+    params.confirm = true;
+    return call(stripe::PaymentIntents::create(params)).value(u"id"_s).toString();
 }
 
 void TestEventSync::makeActivity()
@@ -284,12 +285,7 @@ void TestEventSync::inboxThenBatchesApplyEveryEventOnce()
 
 void TestEventSync::staleEventDoesNotMoveBackAndRefetches()
 {
-    const auto usd = Currency::fromCode(u"usd"_s).value();
-    stripe::PaymentIntents::CreateParams params;
-    params.amount = Money(4200, usd);
-    params.paymentMethodId = u"pm_card_visa"_s;
-    params.confirm = true;
-    const QString id = call(stripe::PaymentIntents::create(params)).value(u"id"_s).toString();
+    const QString id = paidIntent(4200);
     QVERIFY(!id.isEmpty());
     QJsonObject created;
     QJsonObject succeeded;
@@ -317,12 +313,7 @@ void TestEventSync::staleEventDoesNotMoveBackAndRefetches()
 
 void TestEventSync::unreadablePayloadIsFetchedAgain()
 {
-    const auto usd = Currency::fromCode(u"usd"_s).value();
-    stripe::PaymentIntents::CreateParams params;
-    params.amount = Money(1500, usd);
-    params.paymentMethodId = u"pm_card_visa"_s;
-    params.confirm = true;
-    const QString id = call(stripe::PaymentIntents::create(params)).value(u"id"_s).toString();
+    const QString id = paidIntent(1500);
     QVERIFY(!id.isEmpty());
     // An event whose object the store cannot read (a thin or damaged payload).
     QJsonObject broken{{u"id"_s, id}, {u"object"_s, u"payment_intent"_s}, {u"amount"_s, u"lots"_s}};

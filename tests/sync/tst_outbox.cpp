@@ -3,7 +3,6 @@
 #include "services/store/outboxrepository.h"
 #include "services/store/paymentfilter.h"
 #include "services/store/paymentrepository.h"
-#include "services/stripe/resources/paymentintents.h"
 #include "services/sync/outbox.h"
 #include "sim/faults.h"
 #include "synctestsupport.h"
@@ -16,18 +15,15 @@ using namespace Qt::StringLiterals;
 using kassa::sync::Outbox;
 using kassa::sync::OutboxResult;
 using kassa::sync::RecoveryReport;
+using kassa::sync::test::succeededByOrderRef;
 
 namespace {
 
+// A sale of 12.50 unless the test says otherwise.
 kassa::stripe::StripeRequest sale(const QString &orderRef, qint64 amount = 1250,
                                   const QString &method = u"pm_card_visa"_s)
 {
-    kassa::stripe::PaymentIntents::CreateParams params;
-    params.amount = kassa::Money(amount, kassa::Currency::fromCode(u"usd"_s).value());
-    params.paymentMethodId = method;
-    params.confirm = true;
-    params.metadata.insert(u"order_ref"_s, orderRef);
-    return kassa::stripe::PaymentIntents::create(params);
+    return kassa::sync::test::saleRequest(orderRef, amount, method);
 }
 
 } // namespace
@@ -53,8 +49,7 @@ private:
     OutboxResult submitAndWait(Outbox &outbox, const QString &orderRef,
                                const kassa::stripe::StripeRequest &request);
     RecoveryReport recoverAndWait(Outbox &outbox);
-    // order_ref -> succeeded PaymentIntents at the simulator
-    QHash<QString, QStringList> succeededByOrder();
+    kassa::sim::Faults loseEveryReply();
 
     std::unique_ptr<kassa::sync::test::SyncFixture> m_fixture;
 };
@@ -63,13 +58,7 @@ void TestOutbox::init()
 {
     QFETCH_GLOBAL(QString, backend);
     m_fixture = std::make_unique<kassa::sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
 }
 
 void TestOutbox::cleanup()
@@ -97,15 +86,15 @@ RecoveryReport TestOutbox::recoverAndWait(Outbox &outbox)
     return *report;
 }
 
-QHash<QString, QStringList> TestOutbox::succeededByOrder()
+// Every reply lost after the simulator committed, and none retried: each sale ends unknown, its row
+// pending. The faults, for a test to change further.
+kassa::sim::Faults TestOutbox::loseEveryReply()
 {
-    QHash<QString, QStringList> out;
-    for (const QJsonObject &pi : kassa::sync::test::listAll(*m_fixture->client, u"/v1/payment_intents"_s)) {
-        if (pi.value(u"status"_s).toString() == u"succeeded"_s)
-            out[pi.value(u"metadata"_s).toObject().value(u"order_ref"_s).toString()].append(
-                pi.value(u"id"_s).toString());
-    }
-    return out;
+    m_fixture->client->setMaxRetries(0);
+    kassa::sim::Faults faults;
+    faults.dropAfterCommitRate = 1.0;
+    m_fixture->simulator->setFaults(faults);
+    return faults;
 }
 
 void TestOutbox::decodeFormRoundTrips()
@@ -153,7 +142,7 @@ void TestOutbox::secondAttemptForAnOrderIsNotSent()
     QCOMPARE(second.entry.idempotencyKey, first.entry.idempotencyKey);
     QCOMPARE(second.entry.objectId, first.entry.objectId);
     QCOMPARE(second.response.httpStatus, 0); // nothing was sent
-    QCOMPARE(succeededByOrder().value(u"ORD-2"_s).size(), 1);
+    QCOMPARE(succeededByOrderRef(*m_fixture->client).value(u"ORD-2"_s).size(), 1);
 }
 
 void TestOutbox::declineFailsTheRowAndAllowsANewAttempt()
@@ -171,11 +160,7 @@ void TestOutbox::declineFailsTheRowAndAllowsANewAttempt()
 
 void TestOutbox::lostReplyStaysPendingAndRecoverFinishesIt()
 {
-    m_fixture->client->setMaxRetries(0);
-    kassa::sim::Faults faults;
-    faults.dropAfterCommitRate = 1.0;
-    m_fixture->simulator->setFaults(faults);
-
+    loseEveryReply();
     Outbox::Options options;
     options.staleAfterSeconds = 0;
     Outbox outbox(*m_fixture->db, *m_fixture->client, options);
@@ -193,17 +178,14 @@ void TestOutbox::lostReplyStaysPendingAndRecoverFinishesIt()
     QCOMPARE(report.stillPending, 0);
     QCOMPARE(report.rows.size(), 1);
     QVERIFY(report.rows.first().response.idempotentReplayed);
-    const QStringList ids = succeededByOrder().value(u"ORD-4"_s);
+    const QStringList ids = succeededByOrderRef(*m_fixture->client).value(u"ORD-4"_s);
     QCOMPARE(ids.size(), 1);
     QCOMPARE(rows.findByKey(lost.entry.idempotencyKey).value()->objectId, ids.first());
 }
 
 void TestOutbox::oldRowIsLookedUpInsteadOfSentAgain()
 {
-    m_fixture->client->setMaxRetries(0);
-    kassa::sim::Faults faults;
-    faults.dropAfterCommitRate = 1.0;
-    m_fixture->simulator->setFaults(faults);
+    kassa::sim::Faults faults = loseEveryReply();
     Outbox::Options options;
     options.staleAfterSeconds = 0;
     Outbox outbox(*m_fixture->db, *m_fixture->client, options);
@@ -230,7 +212,7 @@ void TestOutbox::oldRowIsLookedUpInsteadOfSentAgain()
             QVERIFY(!row.foundByLookup); // nothing found: sent
         }
     }
-    const QHash<QString, QStringList> byOrder = succeededByOrder();
+    const QHash<QString, QStringList> byOrder = succeededByOrderRef(*m_fixture->client);
     QCOMPARE(byOrder.value(u"OLD-1"_s).size(), 1);
     QCOMPARE(byOrder.value(u"OLD-2"_s).size(), 1);
     kassa::store::OutboxRepository rows(*m_fixture->db);
@@ -276,7 +258,7 @@ void TestOutbox::chaosSalesExactlyOnce()
     QCOMPARE(report.failed, 0);
 
     m_fixture->simulator->setFaults({});
-    const QHash<QString, QStringList> byOrder = succeededByOrder();
+    const QHash<QString, QStringList> byOrder = succeededByOrderRef(*m_fixture->client);
     QCOMPARE(byOrder.size(), Sales);
     kassa::store::PaymentRepository payments(*m_fixture->db);
     kassa::store::OutboxRepository rows(*m_fixture->db);
@@ -301,10 +283,7 @@ void TestOutbox::chaosSalesExactlyOnce()
 void TestOutbox::concurrentRecoveryOnTwoConnections()
 {
     constexpr int Sales = 40;
-    m_fixture->client->setMaxRetries(0);
-    kassa::sim::Faults faults;
-    faults.dropAfterCommitRate = 1.0;
-    m_fixture->simulator->setFaults(faults);
+    kassa::sim::Faults faults = loseEveryReply();
     Outbox::Options options;
     options.staleAfterSeconds = 0;
     Outbox writer(*m_fixture->db, *m_fixture->client, options);
@@ -359,7 +338,7 @@ void TestOutbox::concurrentRecoveryOnTwoConnections()
     QCOMPARE(rows.countInState(kassa::store::OutboxState::Done).valueOr(-1), qint64(Sales));
 
     m_fixture->simulator->setFaults({});
-    const QHash<QString, QStringList> byOrder = succeededByOrder();
+    const QHash<QString, QStringList> byOrder = succeededByOrderRef(*m_fixture->client);
     QCOMPARE(byOrder.size(), Sales);
     for (const QStringList &ids : byOrder)
         QCOMPARE(ids.size(), 1);

@@ -6,7 +6,6 @@
 #include "services/store/outboxrepository.h"
 #include "services/store/paymentfilter.h"
 #include "services/store/paymentrepository.h"
-#include "services/stripe/resources/paymentintents.h"
 #include "services/sync/outbox.h"
 #include "sim/faults.h"
 #include "synctestsupport.h"
@@ -20,21 +19,8 @@
 
 using namespace Qt::StringLiterals;
 using kassa::store::test::postgresUrl;
+using kassa::sync::test::saleRequest;
 using namespace kassa;
-
-namespace {
-
-stripe::StripeRequest saleRequest(const QString &orderRef, qint64 amount)
-{
-    stripe::PaymentIntents::CreateParams params;
-    params.amount = Money(amount, Currency::fromCode(u"usd"_s).value());
-    params.paymentMethodId = u"pm_card_visa"_s;
-    params.confirm = true;
-    params.metadata.insert(u"order_ref"_s, orderRef);
-    return stripe::PaymentIntents::create(params);
-}
-
-} // namespace
 
 class TestOutboxCrash : public QObject
 {
@@ -57,13 +43,7 @@ void TestOutboxCrash::init()
 {
     QFETCH_GLOBAL(QString, backend);
     m_fixture = std::make_unique<sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
-    if (!m_fixture->setUp(backend, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    KASSA_SET_UP_FIXTURE(*m_fixture, backend);
     const store::DatabaseConfig config = m_fixture->store.config();
     if (config.dialect == store::Dialect::Sqlite) {
         // The fixture's file is <dir>/<name>: --data-dir takes the directory and uses kassa.sqlite, so
@@ -88,10 +68,7 @@ void TestOutboxCrash::cleanup()
 QProcess *TestOutboxCrash::startCli(const QStringList &arguments)
 {
     auto *process = new QProcess(this);
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(u"KASSA_STRIPE_API_KEY"_s, QString::fromLatin1(sync::test::TestApiKey));
-    environment.insert(u"QT_LOGGING_RULES"_s, u"kassa.*.debug=false"_s);
-    process->setProcessEnvironment(environment);
+    process->setProcessEnvironment(sync::test::cliEnvironment(u"kassa.*.debug=false"_s));
     process->setProgram(QStringLiteral(KASSA_CLI_EXECUTABLE));
     process->setArguments(QStringList{u"--api-base"_s, m_fixture->simUrl().toString()} + m_storeArguments +
                           arguments);
@@ -189,12 +166,7 @@ void TestOutboxCrash::killedSalesRecoverExactlyOnce()
 
     // The truth: exactly one succeeded PaymentIntent per order ref, and the store agrees.
     m_fixture->simulator->setFaults({});
-    QHash<QString, QStringList> byOrder;
-    for (const QJsonObject &pi : sync::test::listAll(*m_fixture->client, u"/v1/payment_intents"_s)) {
-        if (pi.value(u"status"_s).toString() == u"succeeded"_s)
-            byOrder[pi.value(u"metadata"_s).toObject().value(u"order_ref"_s).toString()].append(
-                pi.value(u"id"_s).toString());
-    }
+    const QHash<QString, QStringList> byOrder = sync::test::succeededByOrderRef(*m_fixture->client);
     QCOMPARE(byOrder.size(), Sales);
     store::PaymentRepository payments(*m_fixture->db);
     for (int i = 0; i < Sales; ++i) {

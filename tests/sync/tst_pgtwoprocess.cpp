@@ -108,7 +108,7 @@ struct RaceVersion
     store::ObjectVersion version;
 };
 
-stripe::StripeRequest saleRequest(const QString &orderRef, qint64 amount, const QString &key)
+stripe::StripeRequest keyedSale(const QString &orderRef, qint64 amount, const QString &key)
 {
     stripe::PaymentIntents::CreateParams params;
     params.amount = Money(amount, Currency::fromCode(u"usd"_s).value());
@@ -229,14 +229,8 @@ private:
 void TestPgTwoProcess::init()
 {
     m_fixture = std::make_unique<sync::test::SyncFixture>();
-    QString message;
-    bool skip = false;
     // SQLite is one file on one till; this is about several tills on one server.
-    if (!m_fixture->setUp(u"postgres"_s, &message, &skip)) {
-        if (skip)
-            QSKIP(qPrintable(message));
-        QFAIL(qPrintable(message));
-    }
+    KASSA_SET_UP_FIXTURE(*m_fixture, u"postgres"_s);
     m_url = postgresUrl(m_fixture->store.config());
 }
 
@@ -285,7 +279,7 @@ void TestPgTwoProcess::writtenByOneReadByTheOther()
     const QList<QJsonObject> refundsA{
         refund({.id = u"re_A1"_s, .paymentIntent = u"pi_A1"_s, .amount = 500}),
         refund({.id = u"re_A2"_s, .paymentIntent = u"pi_A1"_s, .amount = 250, .status = u"pending"_s})};
-    const stripe::StripeRequest requestA = saleRequest(u"ORD-A-4"_s, 4200, u"key-A-4"_s);
+    const stripe::StripeRequest requestA = keyedSale(u"ORD-A-4"_s, 4200, u"key-A-4"_s);
     const QJsonObject outboxA{{u"op"_s, QString::fromLatin1(sync::Outbox::OpCreatePayment)},
                               {u"method"_s, u"POST"_s},
                               {u"path"_s, requestA.path},
@@ -311,7 +305,7 @@ void TestPgTwoProcess::writtenByOneReadByTheOther()
                                                       .orderRef = u"ORD-A-2"_s,
                                                       .till = u"till-a"_s})};
     const QList<QJsonObject> refundsB{refund({.id = u"re_B1"_s, .paymentIntent = u"pi_B1"_s, .amount = 300})};
-    const stripe::StripeRequest requestB = saleRequest(u"ORD-B-2"_s, 800, u"key-B-2"_s);
+    const stripe::StripeRequest requestB = keyedSale(u"ORD-B-2"_s, 800, u"key-B-2"_s);
     const QJsonObject outboxB{{u"op"_s, QString::fromLatin1(sync::Outbox::OpCreatePayment)},
                               {u"method"_s, u"POST"_s},
                               {u"path"_s, requestB.path},
@@ -634,7 +628,7 @@ QList<QString> TestPgTwoProcess::writePendingSales(int count, const QString &pre
     for (int i = 0; i < count; ++i) {
         const QString ref = u"%1-%2"_s.arg(prefix).arg(i);
         const QString key = stripe::StripeClient::newIdempotencyKey();
-        const stripe::StripeRequest request = saleRequest(ref, 1000 + i, key);
+        const stripe::StripeRequest request = keyedSale(ref, 1000 + i, key);
         store::OutboxEntry row;
         row.op = QString::fromLatin1(sync::Outbox::OpCreatePayment);
         row.method = stripe::StripeRequest::methodName(request.method);
@@ -756,10 +750,7 @@ void TestPgTwoProcess::concurrentRecoveryExactlyOnce()
 QProcess *TestPgTwoProcess::startCli(const QStringList &arguments)
 {
     auto *process = new QProcess(this);
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(u"KASSA_STRIPE_API_KEY"_s, QString::fromLatin1(sync::test::TestApiKey));
-    environment.insert(u"QT_LOGGING_RULES"_s, u"kassa.*.debug=false;kassa.*.info=false"_s);
-    process->setProcessEnvironment(environment);
+    process->setProcessEnvironment(sync::test::cliEnvironment(u"kassa.*.debug=false;kassa.*.info=false"_s));
     process->setProgram(QStringLiteral(KASSA_CLI_EXECUTABLE));
     process->setArguments(
         QStringList{u"--api-base"_s, m_fixture->simUrl().toString(), u"--database"_s, m_url} + arguments);
