@@ -120,17 +120,12 @@ kassa::stripe::StripeResponse TestSale::call(const kassa::stripe::StripeRequest 
 
 bool TestSale::waitFor(Sale &sale, Sale::State state, int timeoutMs)
 {
-    const bool reached = QTest::qWaitFor([&] { return sale.state() == state; }, timeoutMs);
-    if (!reached)
-        qWarning() << "sale is" << Sale::stateName(sale.state()) << "not" << Sale::stateName(state) << ":"
-                   << sale.result().reason << sale.result().errorCode << sale.lastRefusal();
-    return reached;
+    return kassa::sync::test::waitForSale(sale, state, timeoutMs);
 }
 
 QString TestSale::readerId()
 {
-    const kassa::stripe::StripeResponse readers = call(kassa::stripe::TerminalReaders::list());
-    return readers.json.value(u"data"_s).toArray().first().toObject().value(u"id"_s).toString();
+    return m_fixture->readerId(30'000);
 }
 
 QStringList TestSale::intentsOfOrder(const QString &orderRef, const QString &status)

@@ -84,17 +84,12 @@ kassa::stripe::StripeResponse TestSaleResume::call(const kassa::stripe::StripeRe
 
 bool TestSaleResume::waitFor(Sale &sale, Sale::State state, int timeoutMs)
 {
-    const bool reached = QTest::qWaitFor([&] { return sale.state() == state; }, timeoutMs);
-    if (!reached)
-        qWarning() << "sale is" << Sale::stateName(sale.state()) << "not" << Sale::stateName(state) << ":"
-                   << sale.result().reason;
-    return reached;
+    return kassa::sync::test::waitForSale(sale, state, timeoutMs);
 }
 
 QString TestSaleResume::readerId()
 {
-    const kassa::stripe::StripeResponse readers = call(kassa::stripe::TerminalReaders::list());
-    return readers.json.value(u"data"_s).toArray().first().toObject().value(u"id"_s).toString();
+    return m_fixture->readerId(30'000);
 }
 
 QString TestSaleResume::interrupted(const std::function<bool(Sale &)> &pay, Sale::State state,

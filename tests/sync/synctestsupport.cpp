@@ -4,6 +4,7 @@
 #include "services/store/migrations.h"
 #include "services/store/storeingest.h"
 #include "services/stripe/resources/paymentintents.h"
+#include "services/stripe/resources/terminalreaders.h"
 #include "services/stripe/stripepager.h"
 
 #include <QEventLoop>
@@ -78,6 +79,12 @@ void TillFixture::restartOutbox()
     outbox = std::make_unique<Outbox>(*db, *client, m_outboxOptions);
 }
 
+QString TillFixture::readerId(int timeoutMs)
+{
+    const stripe::StripeResponse readers = call(stripe::TerminalReaders::list(), timeoutMs);
+    return readers.json.value(u"data"_s).toArray().first().toObject().value(u"id"_s).toString();
+}
+
 QString TillFixture::makeCustomer(const stripe::Customers::Params &params, int timeoutMs)
 {
     const stripe::StripeResponse made = call(stripe::Customers::create(params), timeoutMs);
@@ -86,6 +93,16 @@ QString TillFixture::makeCustomer(const stripe::Customers::Params &params, int t
     if (!store::StoreIngest(*db).upsert(made.json, db->now()).ok())
         return {};
     return made.json.value(u"id"_s).toString();
+}
+
+bool waitForSale(sale::Sale &sale, sale::Sale::State state, int timeoutMs)
+{
+    const bool reached = QTest::qWaitFor([&] { return sale.state() == state; }, timeoutMs);
+    if (!reached)
+        qWarning() << "sale is" << sale::Sale::stateName(sale.state()) << "not"
+                   << sale::Sale::stateName(state) << ":" << sale.result().reason << sale.result().errorCode
+                   << sale.lastRefusal();
+    return reached;
 }
 
 sale::SaleOptions fastSaleOptions()

@@ -8,6 +8,7 @@
 // the outbox in front.
 
 #include "services/customers/savedmethodservice.h"
+#include "services/sale/sale.h"
 #include "services/sale/salecontext.h"
 #include "services/store/database.h"
 #include "services/stripe/resources/customers.h"
@@ -61,6 +62,8 @@ struct TillFixture : SyncFixture
     // A customer made on the simulator and written into the store as a backfill would leave it: their id,
     // empty when either failed.
     QString makeCustomer(const stripe::Customers::Params &params, int timeoutMs);
+    // The id of the simulator's first card reader; empty when the readers cannot be listed.
+    QString readerId(int timeoutMs);
 
 private:
     Outbox::Options m_outboxOptions;
@@ -70,6 +73,8 @@ private:
 // success page on shop.example; a sale never checks an unknown result again by itself (each test says
 // when), and saved methods take test tokens.
 sale::SaleOptions fastSaleOptions();
+// Waits for `sale` to reach `state`; when it does not in time, says where it stands (state, reason, codes).
+bool waitForSale(sale::Sale &sale, sale::Sale::State state, int timeoutMs);
 customers::SavedMethodService::Options fastSavedMethodOptions();
 
 // A form POSTed to one of the simulator's hosted pages (Checkout, 3-D Secure) as the customer's browser or
