@@ -89,6 +89,7 @@ store::Database *CliSession::store()
         return nullptr;
     }
     m_store = std::move(db);
+    m_storeConfig = config;
     return m_store.get();
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/permissions.h"
 #include "services/security/actinguser.h"
+#include "services/store/databaseconfig.h"
 #include "services/stripe/stripeclient.h"
 #include "services/stripe/striperequest.h"
 
@@ -91,6 +92,8 @@ public:
     // The local store, opened and migrated on first use. Null (after printing why and finishing with
     // ExitFailure, or ExitUsage for a malformed --database) when it cannot be opened.
     store::Database *store();
+    // The store's configuration as store() opened it, its password included: for a second connection.
+    const store::DatabaseConfig &storeConfig() const { return m_storeConfig; }
     // One line about an outbox row: op, path, order, key, state, object, attempts.
     static QString describeOutboxEntry(const store::OutboxEntry &entry);
 
@@ -131,6 +134,7 @@ private:
     security::SecretStore *m_secrets = nullptr;
     QString m_databasePassword;
     std::unique_ptr<store::Database> m_store;
+    store::DatabaseConfig m_storeConfig;
     bool m_json = false;
     bool m_finished = false;
     std::unique_ptr<QFile> m_stdin;

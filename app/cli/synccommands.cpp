@@ -204,6 +204,7 @@ void serve(CliSession &s, const QHostAddress &address, quint16 port, const QStri
     auto *processor = new sync::EventProcessor(*db, s.client().hasApiKey() ? &s.client() : nullptr, &s);
     // The console runs the same inbox (WebhookInbox says how deliveries are answered and applied).
     auto *inbox = new sync::WebhookInbox(*db, *processor, options, &s);
+    inbox->setConnectionConfig(s.storeConfig()); // a keychain password included
     QObject::connect(inbox, &sync::WebhookInbox::applyFailed, &s, [&s](const QString &error) {
         s.err() << "kassa-cli: applying received events: " << error << Qt::endl;
     });

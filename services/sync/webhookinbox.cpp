@@ -103,7 +103,7 @@ WebhookInbox::WebhookInbox(store::Database &db, EventProcessor &processor,
         },
         options, this);
     m_receiver->setThreadSink([this](QString *why) -> std::unique_ptr<WebhookReceiver::ThreadSink> {
-        const store::DatabaseConfig &config = m_db.config();
+        const store::DatabaseConfig config = m_connectionConfig.value_or(m_db.config());
         if (m_db.isSqlite() && (config.sqlitePath.isEmpty() || config.sqlitePath == u":memory:"_s)) {
             *why = u"an in-memory store has no second connection"_s;
             return nullptr;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "services/store/databaseconfig.h"
 #include "services/sync/webhookreceiver.h"
 
 #include <QHostAddress>
@@ -9,6 +10,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace kassa::store {
 class Database;
@@ -39,7 +41,8 @@ struct ListenAddress
 // The receiver's socket thread writes the inbox itself, through a connection of its own to the same
 // store (opened from db's configuration when listening starts), so that a delivery never waits for this
 // thread. Where no second connection can be opened (an in-memory SQLite store; a PostgreSQL password
-// that the configuration no longer holds), deliveries are stored through `db` on this thread instead.
+// that the configuration no longer holds, unless setConnectionConfig() gives it), deliveries are stored
+// through `db` on this thread instead.
 // On SQLite the two connections take turns at writing through a lock of their own rather than through
 // SQLite's busy handler, whose sleeps of a millisecond and more would show in every answer's latency.
 class WebhookInbox : public QObject
@@ -55,6 +58,9 @@ public:
     // False with `why` when the checkpoint thread cannot start (the receiving thread checkpoints then).
     bool startCheckpoints(QString *why = nullptr);
     void setSecrets(const QList<QByteArray> &secrets);
+    // What the receiver's own connection opens, when `db`'s configuration no longer holds all of it: a
+    // PostgreSQL password from the keychain, which Database forgets once it is connected. Before listen().
+    void setConnectionConfig(const store::DatabaseConfig &config) { m_connectionConfig = config; }
     // False when the address cannot be bound: errorString() says why, addressInUse() whether another
     // program holds the port.
     bool listen(const QHostAddress &address, quint16 port);
@@ -81,6 +87,7 @@ private:
     EventProcessor &m_processor;
     WebhookReceiver *m_receiver;
     std::unique_ptr<store::WalCheckpointer> m_checkpointer;
+    std::optional<store::DatabaseConfig> m_connectionConfig;
     std::mutex m_writeLock; // SQLite: one writer at a time of this process's two connections
     bool m_addressInUse = false;
 };

@@ -14,6 +14,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -104,6 +105,7 @@ private slots:
     void storedOnTheSocketThreadThenApplied();
     void lockedStoreAnswers503AndKeepsNothing();
     void closeWithDeliveriesInFlight();
+    void passwordGivenForTheSocketThread();
 
 private:
     // Held in the inbox (not applied yet) or applied.
@@ -274,6 +276,44 @@ void TestWebhookInbox::closeWithDeliveriesInFlight()
     QVERIFY(again.listen(QHostAddress::LocalHost, 0));
     const QList<QByteArray> answer = exchange(again.port(), {signedPost(u"evt_after"_s)}, 10'000);
     QVERIFY2(answer.first().startsWith("HTTP/1.1 200"), answer.first().constData());
+}
+
+// PostgreSQL: a password that only the keychain gave. Database forgets it once connected, so the socket
+// thread's own connection is refused without it and deliveries are stored on this thread; given the
+// configuration with it, the socket thread stores them.
+void TestWebhookInbox::passwordGivenForTheSocketThread()
+{
+    QFETCH_GLOBAL(QString, backend);
+    if (backend != u"postgres"_s)
+        QSKIP("a password is PostgreSQL's");
+    const QByteArray password = qgetenv("PGPASSWORD");
+    if (password.isEmpty())
+        QSKIP("the server lets this user in without a password (PGPASSWORD is not set)");
+    store::DatabaseConfig config = m_store->config();
+    config.password = QString::fromUtf8(password);
+    qunsetenv("PGPASSWORD"); // from here on only the configuration holds it, as with the keychain
+    const auto restore = qScopeGuard([&password] { qputenv("PGPASSWORD", password); });
+    store::StoreResult<std::unique_ptr<store::Database>> opened = store::Database::open(config);
+    QVERIFY2(opened.ok(), qPrintable(opened.error().toString()));
+    std::unique_ptr<store::Database> db = std::move(opened).value();
+    QVERIFY(db->config().password.isEmpty());
+    sync::EventProcessor processor(*db, nullptr);
+    sync::WebhookReceiver::Options options;
+    options.perClientRate = 0;
+    for (const bool given : {false, true}) {
+        sync::WebhookInbox inbox(*db, processor, options);
+        if (given)
+            inbox.setConnectionConfig(config);
+        inbox.setSecrets({Secret});
+        QVERIFY2(inbox.listen(QHostAddress::LocalHost, 0), qPrintable(inbox.errorString()));
+        QCOMPARE(inbox.storesOnSocketThread(), given);
+        const QString id = given ? u"evt_password_given"_s : u"evt_password_missing"_s;
+        const QList<QByteArray> answers = exchange(inbox.port(), {signedPost(id)}, 10'000);
+        QCOMPARE(answers.size(), 1);
+        QVERIFY2(answers.first().startsWith("HTTP/1.1 200"), answers.first().constData());
+        QVERIFY(held(id));
+        inbox.close();
+    }
 }
 
 QTEST_GUILESS_MAIN(TestWebhookInbox)

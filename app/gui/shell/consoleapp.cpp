@@ -403,6 +403,7 @@ void ConsoleApp::listenForWebhooks(const QString &listen, const QByteArray &secr
     if (!m_processor)
         m_processor = std::make_unique<sync::EventProcessor>(*m_db, nullptr);
     auto inbox = std::make_unique<sync::WebhookInbox>(*m_db, *m_processor);
+    inbox->setConnectionConfig(m_config); // a keychain password included
     if (QString why; !inbox->startCheckpoints(&why))
         qWarning("kassa: checkpoints stay in the receiving thread: %s", qUtf8Printable(why));
     inbox->setSecrets({secret});
