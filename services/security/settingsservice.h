@@ -42,6 +42,9 @@ public:
     static constexpr int DefaultPollSeconds = 15;
     static constexpr int MinPollSeconds = 5;
     static constexpr int MaxPollSeconds = 3600;
+    // How the tills hear of Stripe's events: "poll" (the events poller alone) or "webhook" (a receiver
+    // too, on WebhookListenKey).
+    static constexpr QLatin1StringView EventsSourceKey{"events.source"};
     // Where a till's webhook receiver listens ("127.0.0.1:8787"), and the endpoint registered at Stripe.
     static constexpr QLatin1StringView WebhookListenKey{"webhook.listen"};
     static constexpr QLatin1StringView WebhookEndpointUrlKey{"webhook.endpoint_url"};

@@ -5,6 +5,8 @@
 // the poller keeps running; a port held by another program or a missing secret is said in the status
 // bar, and the window opens all the same.
 #include "app/gui/firstrun/firstrunwizard.h"
+#include "app/gui/settings/keyspanel.h"
+#include "app/gui/settings/settingspage.h"
 #include "app/gui/shell/consoleapp.h"
 #include "app/gui/shell/consolestatusbar.h"
 #include "app/gui/shell/mainwindow.h"
@@ -19,6 +21,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -98,6 +102,7 @@ private slots:
     void portInUseIsSaidAndWindowOpens();
     void missingSecretIsSaidAndWindowOpens();
     void pollingOnlyShowsNotSetUp();
+    void settingsMoveTheListenerAtOnce();
 
 private:
     // The store with an owner and the settings; the keychain with the Stripe key and, when given, the
@@ -239,6 +244,54 @@ void TestConsoleWebhook::pollingOnlyShowsNotSetUp()
     QTest::qWait(200);
     QVERIFY(console()->webhooks() == nullptr);
     QVERIFY2(webhookText().contains(u"not set up"_s), qPrintable(webhookText()));
+}
+
+// Settings > Webhook: a new listen address applies at once (the port that was in use is left, the new one
+// receives), and an empty one turns the receiver off; the events poller goes on throughout.
+void TestConsoleWebhook::settingsMoveTheListenerAtOnce()
+{
+    QTcpServer other;
+    QVERIFY(other.listen(QHostAddress::LocalHost, 0));
+    prepare(u"webhook"_s, other.serverPort(), QString::fromLatin1(WebhookSecret));
+    QVERIFY(startConsole());
+    QVERIFY(QTest::qWaitFor([this] { return webhookText().contains(u"failed to listen"_s); }, 10'000));
+    QVERIFY(gui::test::logInOnScreen(console()->window(),
+                                     QString::fromLatin1(gui::test::ConsoleFixture::OwnerName),
+                                     QString::fromLatin1(gui::test::ConsoleFixture::OwnerPin)));
+    auto *settings = qobject_cast<gui::SettingsPage *>(console()->window()->page(gui::Section::Settings));
+    QVERIFY(settings && settings->webhookPanel());
+    gui::WebhookPanel *panel = settings->webhookPanel();
+
+    const quint16 port = freePort();
+    QVERIFY(port != 0);
+    panel->listenField()->setText(u"127.0.0.1:%1"_s.arg(port));
+    QTest::mouseClick(panel->saveListenButton(), Qt::LeftButton);
+    QVERIFY2(panel->message().contains(u"listens there now"_s), qPrintable(panel->message()));
+    QVERIFY(QTest::qWaitFor([this] { return console()->webhooks() != nullptr; }, 10'000));
+    QCOMPARE(console()->webhooks()->port(), port);
+    QVERIFY2(webhookText().contains(u"listening on 127.0.0.1:%1"_s.arg(port)), qPrintable(webhookText()));
+    const QByteArray body = eventBody(u"evt_console_moved"_s, u"pi_console_moved"_s);
+    const QByteArray answer = deliver(
+        port, body,
+        stripe::WebhookSignature::sign(body, QByteArray(WebhookSecret), QDateTime::currentSecsSinceEpoch()));
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QVERIFY(QTest::qWaitFor([this] { return paymentStored(u"pi_console_moved"_s); }, 5000));
+
+    // A wrong address is refused before anything is saved; the receiver stays where it is.
+    panel->listenField()->setText(u"not an address"_s);
+    QTest::mouseClick(panel->saveListenButton(), Qt::LeftButton);
+    QVERIFY2(panel->message().contains(u"ADDRESS:PORT"_s), qPrintable(panel->message()));
+    QVERIFY(console()->webhooks() != nullptr);
+    QCOMPARE(console()->webhooks()->port(), port);
+
+    // Cleared: the receiver stops (the port is free again) and the status bar says so without alarm.
+    panel->listenField()->clear();
+    QTest::mouseClick(panel->saveListenButton(), Qt::LeftButton);
+    QVERIFY(console()->webhooks() == nullptr);
+    QVERIFY2(webhookText().contains(u"not set up"_s), qPrintable(webhookText()));
+    QCOMPARE(deliver(port, body, "t=1,v1=00"), QByteArray("(no connection)"));
+    QTcpServer again;
+    QVERIFY(again.listen(QHostAddress::LocalHost, port));
 }
 
 QTEST_MAIN(TestConsoleWebhook)

@@ -480,7 +480,7 @@ void TestSettingsPage::registerWebhook()
     QTRY_COMPARE(webhook->busy(), 0);
     webhook->listenField()->setText(u"127.0.0.1:8787"_s);
     QTest::mouseClick(webhook->saveListenButton(), Qt::LeftButton);
-    QCOMPARE(webhook->message(), u"Listen address saved."_s);
+    QVERIFY2(webhook->message().startsWith(u"Listen address saved"_s), qPrintable(webhook->message()));
     webhook->listenField()->setText(u"somewhere"_s);
     QTest::mouseClick(webhook->saveListenButton(), Qt::LeftButton);
     QVERIFY2(webhook->message().contains(u"ADDRESS:PORT"_s), qPrintable(webhook->message()));

@@ -24,7 +24,7 @@ class StripeClient;
 namespace kassa::gui {
 
 // The shop's settings the wizard writes (SettingsService keys): how this store follows Stripe's events.
-inline constexpr QLatin1StringView EventsSourceSetting{"events.source"}; // "poll" or "webhook"
+inline constexpr QLatin1StringView EventsSourceSetting = security::SettingsService::EventsSourceKey;
 inline constexpr QLatin1StringView PollIntervalSetting = security::SettingsService::PollIntervalKey;
 inline constexpr QLatin1StringView WebhookListenSetting = security::SettingsService::WebhookListenKey;
 // The registered public URL.

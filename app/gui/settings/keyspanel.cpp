@@ -194,7 +194,7 @@ void KeysPanel::save(SecretKind kind)
     row.entry->clear();
     ++m_busy;
     setMessage(kind == SecretKind::StripeSecretKey ? u"Asking Stripe about the key…"_s : u"Saving…"_s, false);
-    m_keys.set(m_user, kind, text, this, [this](const KeyService::Outcome &outcome) {
+    m_keys.set(m_user, kind, text, this, [this, kind](const KeyService::Outcome &outcome) {
         finished();
         if (!outcome.ok())
             return setMessage(outcome.message, true);
@@ -202,17 +202,22 @@ void KeysPanel::save(SecretKind kind)
                                        outcome.key.masked(), outcome.message),
                    false);
         refresh();
+        if (kind == SecretKind::WebhookSecret)
+            emit webhookSecretChanged();
     });
 }
 
 void KeysPanel::removeKey(SecretKind kind)
 {
     ++m_busy;
-    m_keys.remove(m_user, kind, this, [this](const KeyService::Outcome &outcome) {
+    m_keys.remove(m_user, kind, this, [this, kind](const KeyService::Outcome &outcome) {
         finished();
         setMessage(outcome.message, !outcome.ok());
-        if (outcome.ok())
-            refresh();
+        if (!outcome.ok())
+            return;
+        refresh();
+        if (kind == SecretKind::WebhookSecret)
+            emit webhookSecretChanged();
     });
 }
 
@@ -264,8 +269,8 @@ WebhookPanel::WebhookPanel(const ConsoleContext &context, KeyService &keys, QWid
     listenLabel->setBuddy(m_listen);
     receiverForm->addRow(listenLabel, listenRow);
     auto *listenNote =
-        new QLabel(u"For kassa-cli webhook serve --listen; the console itself runs no receiver "
-                   "yet."_s,
+        new QLabel(u"The console listens there as soon as it is saved (empty: no receiver, polling "
+                   "only); kassa-cli webhook serve uses it too."_s,
                    receiver);
     listenNote->setWordWrap(true);
     listenNote->setStyleSheet(u"color: palette(mid);"_s);
@@ -338,15 +343,22 @@ void WebhookPanel::refresh()
 
 void WebhookPanel::saveListen()
 {
+    // An address turns webhooks on for the shop's tills, an empty one off: the events poller goes on
+    // either way.
+    const QString listen = m_listen->text().trimmed();
     security::AuditLog audit(*m_context.db, m_context.till);
-    const security::SecurityError error =
-        security::SettingsService(*m_context.db, audit)
-            .setValue(m_user, security::SettingsService::WebhookListenKey, m_listen->text().trimmed());
+    security::SettingsService settings(*m_context.db, audit);
+    security::SecurityError error =
+        settings.setValue(m_user, security::SettingsService::WebhookListenKey, listen);
+    if (!error.isError())
+        error = settings.setValue(m_user, security::SettingsService::EventsSourceKey,
+                                  listen.isEmpty() ? u"poll"_s : u"webhook"_s);
     if (error.isError())
         return setMessage(error.message, true);
-    setMessage(m_listen->text().trimmed().isEmpty() ? u"Listen address cleared."_s
-                                                    : u"Listen address saved."_s,
+    setMessage(listen.isEmpty() ? u"Listen address cleared: this till follows Stripe's events by polling."_s
+                                : u"Listen address saved: this till listens there now."_s,
                false);
+    emit webhookChanged();
 }
 
 void WebhookPanel::registerEndpoint()
@@ -380,6 +392,7 @@ void WebhookPanel::registerEndpoint()
             m_url->clear();
             refresh();
             setMessage(u"Endpoint %1 registered; %2."_s.arg(outcome.endpointId, outcome.message), false);
+            emit webhookChanged(); // its secret is the one the receiver checks now
         });
 }
 

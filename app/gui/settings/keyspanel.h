@@ -43,6 +43,10 @@ public:
     // Calls under way (the keychain or Stripe has not answered yet).
     int busy() const { return m_busy; }
 
+signals:
+    // The webhook secret was kept or removed: the console's receiver checks with the one kept now.
+    void webhookSecretChanged();
+
 private:
     struct Row
     {
@@ -90,6 +94,11 @@ public:
     QLabel *secretLabel() const { return m_secret; }
     QString message() const;
     int busy() const { return m_busy; }
+
+signals:
+    // The listen address was saved or an endpoint's secret kept: the console's receiver starts again
+    // as configured now.
+    void webhookChanged();
 
 private:
     void saveListen();

@@ -76,6 +76,8 @@ SettingsPage::SettingsPage(const ConsoleContext &context, const Options &options
             });
         m_keys = new KeysPanel(*m_keyService, this);
         m_webhook = new WebhookPanel(context, *m_keyService, this);
+        connect(m_keys, &KeysPanel::webhookSecretChanged, this, &SettingsPage::webhookChanged);
+        connect(m_webhook, &WebhookPanel::webhookChanged, this, &SettingsPage::webhookChanged);
         keysTab = m_keys;
         webhookTab = m_webhook;
     } else {

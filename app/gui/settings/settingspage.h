@@ -59,6 +59,10 @@ public:
     // The tab titles the current user sees, in order.
     QStringList visibleTabs() const;
 
+signals:
+    // Settings > Webhook changed where or with which secret the receiver listens (WebhookPanel).
+    void webhookChanged();
+
 protected:
     void hideEvent(QHideEvent *event) override;
 

@@ -393,6 +393,24 @@ void ConsoleApp::startWebhooks()
                     });
 }
 
+void ConsoleApp::restartWebhooks()
+{
+    // Settings > Webhook changed the address or the secret: what the running receiver holds is stored
+    // first (close()), then the receiver starts as the settings say now, or stays off.
+    if (!m_window)
+        return;
+    if (m_webhooks) {
+        // Its status-bar watch would call this stop a problem: it is the cashier's choice.
+        disconnect(m_webhooks.get(), nullptr, m_window->consoleStatusBar(), nullptr);
+        m_webhooks->close();
+        m_webhooks.reset();
+    }
+    m_window->consoleStatusBar()->setWebhookState(
+        m_poller ? u"Webhooks: not listening (not set up; following Stripe's events)"_s
+                 : u"Webhooks: not listening (not set up)"_s);
+    startWebhooks();
+}
+
 void ConsoleApp::listenForWebhooks(const QString &listen, const QByteArray &secret)
 {
     ConsoleStatusBar *bar = m_window->consoleStatusBar();
@@ -412,9 +430,10 @@ void ConsoleApp::listenForWebhooks(const QString &listen, const QByteArray &secr
             inbox->addressInUse() ? u"the port is in use by another program"_s : inbox->errorString();
         qWarning("kassa: cannot listen for webhooks on %s: %s", qUtf8Printable(listen),
                  qUtf8Printable(reason));
-        return bar->setWebhookProblem(u"Webhooks: failed to listen on %1: %2"_s.arg(listen, reason),
-                                      u"Change the listen address in Settings > Webhook, or stop the other "
-                                      "program, then start Kassa again."_s);
+        return bar->setWebhookProblem(
+            u"Webhooks: failed to listen on %1: %2"_s.arg(listen, reason),
+            u"Change the listen address in Settings > Webhook (it applies at once), or "
+            "stop the other program and save the address again."_s);
     }
     m_webhooks = std::move(inbox);
     // What arrives shows on the pages as the poller's batches do.
@@ -540,6 +559,8 @@ void ConsoleApp::openWindow(ConsoleContext context)
     auto *settingsPage = new SettingsPage(context, settingsOptions);
     m_window->addPage(Section::Settings, settingsPage);
     connect(m_window.get(), &MainWindow::userChanged, settingsPage, &SettingsPage::setUser);
+    if (!m_demo)
+        connect(settingsPage, &SettingsPage::webhookChanged, this, &ConsoleApp::restartWebhooks);
     m_window->resize(1280, 760);
     m_window->show();
     m_splash.reset();

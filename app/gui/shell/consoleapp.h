@@ -97,6 +97,7 @@ private:
     void openWithKey(const QString &key);
     void openWindow(ConsoleContext context);
     void startWebhooks();
+    void restartWebhooks();
     void listenForWebhooks(const QString &listen, const QByteArray &secret);
     void recoverAtStartup();
     void showRecoveryNotice(const QStringList &done);
