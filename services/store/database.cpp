@@ -128,10 +128,14 @@ StoreError Database::configureSqlite()
     // cache_size: 32 MiB of pages rather than SQLite's 2 MiB, so that the indexes a list and an ingest
     // walk (and the text index's segments) stay in this connection instead of being read again from
     // the OS; memory for it is taken as pages are used. temp_store: the sorts of an ORDER BY without
-    // an index, and FTS5's merges, in memory rather than in temporary files.
+    // an index, and FTS5's merges, in memory rather than in temporary files. journal_size_limit: a WAL
+    // file that a long run of writes made larger is cut back to 64 MiB when the WAL starts over.
     const QStringList pragmas{u"PRAGMA busy_timeout = %1"_s.arg(m_config.busyTimeoutMs),
-                              u"PRAGMA foreign_keys = ON"_s, u"PRAGMA synchronous = NORMAL"_s,
-                              u"PRAGMA cache_size = -32768"_s, u"PRAGMA temp_store = MEMORY"_s};
+                              u"PRAGMA foreign_keys = ON"_s,
+                              u"PRAGMA synchronous = NORMAL"_s,
+                              u"PRAGMA cache_size = -32768"_s,
+                              u"PRAGMA temp_store = MEMORY"_s,
+                              u"PRAGMA journal_size_limit = 67108864"_s};
     for (const QString &pragma : pragmas) {
         if (const StoreError error = execDirect(pragma); error.isError())
             return error;

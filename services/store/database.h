@@ -105,6 +105,10 @@ public:
     void clearInterrupt() { m_interrupted = false; }
     bool isInterrupted() const { return m_interrupted.load(); }
 
+    // SQLite: the connection's sqlite3 *, for the few statements that go to SQLite's C API (UTF-8 text
+    // bound as it is, WAL checkpoint counts); null on PostgreSQL. Same thread rules as the Database.
+    void *sqliteHandle() const { return m_sqliteHandle; }
+
 private:
     friend class Transaction;
 

@@ -24,14 +24,8 @@ enum SqliteCode {
     SqliteNotADb = 26,
 };
 
-StoreError::Kind sqliteKind(const QSqlError &error)
+StoreError::Kind sqliteCodeKind(int code)
 {
-    bool ok = false;
-    const int code = error.nativeErrorCode().toInt(&ok);
-    if (!ok) {
-        // Errors the driver makes itself ("Parameter count mismatch") carry no code.
-        return error.type() == QSqlError::ConnectionError ? StoreError::Kind::Open : StoreError::Kind::Query;
-    }
     switch (code & 0xff) {
     case SqliteBusy:
     case SqliteLocked:
@@ -53,6 +47,17 @@ StoreError::Kind sqliteKind(const QSqlError &error)
     default:
         return StoreError::Kind::Query;
     }
+}
+
+StoreError::Kind sqliteKind(const QSqlError &error)
+{
+    bool ok = false;
+    const int code = error.nativeErrorCode().toInt(&ok);
+    if (!ok) {
+        // Errors the driver makes itself ("Parameter count mismatch") carry no code.
+        return error.type() == QSqlError::ConnectionError ? StoreError::Kind::Open : StoreError::Kind::Query;
+    }
+    return sqliteCodeKind(code);
 }
 
 StoreError::Kind postgresKind(const QSqlError &error)
@@ -187,6 +192,17 @@ StoreError StoreError::fromSql(const QSqlError &error, Dialect dialect, const QS
         result.driverMessage = error.driverText().trimmed();
     result.message =
         context.isEmpty() ? explain(result.kind, dialect) : context + u": "_s + explain(result.kind, dialect);
+    return result;
+}
+
+StoreError StoreError::fromSqlite(int code, const QString &sqliteMessage, const QString &context)
+{
+    StoreError result;
+    result.kind = sqliteCodeKind(code);
+    result.nativeCode = QString::number(code);
+    result.driverMessage = sqliteMessage.trimmed();
+    result.message = context.isEmpty() ? explain(result.kind, Dialect::Sqlite)
+                                       : context + u": "_s + explain(result.kind, Dialect::Sqlite);
     return result;
 }
 

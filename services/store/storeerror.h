@@ -49,6 +49,8 @@ struct [[nodiscard]] StoreError
     // serialization failures are Busy; SQLITE_FULL and SQLSTATE class 53 are Full; and so on.
     // `context` says what the store was doing ("writing a payment").
     static StoreError fromSql(const QSqlError &error, Dialect dialect, const QString &context);
+    // The same for a result code of SQLite's C API (statements the store runs on the handle itself).
+    static StoreError fromSqlite(int code, const QString &sqliteMessage, const QString &context);
 };
 
 } // namespace kassa::store

@@ -3,6 +3,7 @@
 
 #include "services/store/database.h"
 #include "services/store/eventrepository.h"
+#include "services/store/inboxwriter.h"
 #include "services/store/transaction.h"
 #include "services/store/walcheckpointer.h"
 #include "services/sync/eventprocessor.h"
@@ -17,13 +18,14 @@ namespace kassa::sync {
 
 namespace {
 
-// The inbox as the socket thread writes it: the same rows as EventProcessor::enqueue, one transaction
-// per group, through the thread's own connection.
+// The inbox as the receiver's store thread writes it: the same rows as EventProcessor::enqueue, one
+// transaction per group, through the thread's own connection.
 class InboxSink : public WebhookReceiver::ThreadSink
 {
 public:
-    InboxSink(std::unique_ptr<store::Database> db, std::mutex *writeLock)
+    InboxSink(std::unique_ptr<store::Database> db, store::WriteTurn *writeLock)
         : m_db(std::move(db))
+        , m_inbox(*m_db)
         , m_writeLock(writeLock)
     {
         m_queued.source = u"webhook"_s;
@@ -31,13 +33,12 @@ public:
 
     Outcome store(const std::vector<Event> &events, QString *error) override
     {
-        std::optional<std::lock_guard<std::mutex>> turn;
+        std::optional<std::lock_guard<store::WriteTurn>> turn;
         if (m_writeLock)
             turn.emplace(*m_writeLock);
         store::Transaction transaction(*m_db);
         if (!transaction.isActive())
             return failed(transaction.error(), error);
-        store::EventRepository inbox(*m_db);
         const qint64 now = m_db->now();
         for (const Event &event : events) {
             m_queued.id = event.id;
@@ -46,7 +47,7 @@ public:
             m_queued.payload = event.body;
             m_queued.receivedAt = now;
             // False (already queued or applied) is as good as stored: the delivery needs no repeat.
-            if (const store::StoreResult<bool> stored = inbox.enqueue(m_queued); !stored.ok())
+            if (const store::StoreResult<bool> stored = m_inbox.enqueue(m_queued); !stored.ok())
                 return failed(stored.error(), error); // rolled back: none of the group is stored
         }
         m_queued.payload.clear();
@@ -64,7 +65,8 @@ private:
     }
 
     std::unique_ptr<store::Database> m_db;
-    std::mutex *m_writeLock;
+    store::InboxWriter m_inbox; // before m_db goes: its statement belongs to that connection
+    store::WriteTurn *m_writeLock;
     store::InboxEvent m_queued; // reused: no allocation for its fields per event
 };
 
@@ -126,7 +128,7 @@ WebhookInbox::WebhookInbox(store::Database &db, EventProcessor &processor,
     });
     // Small steps while deliveries come in, so that answering them stays quick.
     m_receiver->setBackgroundWork([this](bool busy) {
-        std::optional<std::lock_guard<std::mutex>> turn;
+        std::optional<std::lock_guard<store::WriteTurn>> turn;
         if (m_db.isSqlite() && m_receiver->storesOnSocketThread())
             turn.emplace(m_writeLock);
         const store::StoreResult<int> step = m_processor.applyInbox(busy ? 4 : 32);
@@ -151,6 +153,7 @@ bool WebhookInbox::startCheckpoints(QString *why)
 {
     if (!m_checkpointer)
         m_checkpointer = std::make_unique<store::WalCheckpointer>();
+    m_checkpointer->setWriteTurn(&m_writeLock);
     return m_checkpointer->start(m_db, 500, why);
 }
 

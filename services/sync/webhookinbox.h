@@ -2,6 +2,7 @@
 #pragma once
 
 #include "services/store/databaseconfig.h"
+#include "services/store/writeturn.h"
 #include "services/sync/webhookreceiver.h"
 
 #include <QHostAddress>
@@ -9,7 +10,6 @@
 #include <QString>
 
 #include <memory>
-#include <mutex>
 #include <optional>
 
 namespace kassa::store {
@@ -38,13 +38,14 @@ struct ListenAddress
 // starting with whatever an earlier run left there; SQLite checkpoints run in their own thread so that
 // a checkpoint's fdatasync does not hold the deliveries.
 //
-// The receiver's socket thread writes the inbox itself, through a connection of its own to the same
+// The receiver's store thread writes the inbox itself, through a connection of its own to the same
 // store (opened from db's configuration when listening starts), so that a delivery never waits for this
 // thread. Where no second connection can be opened (an in-memory SQLite store; a PostgreSQL password
 // that the configuration no longer holds, unless setConnectionConfig() gives it), deliveries are stored
 // through `db` on this thread instead.
-// On SQLite the two connections take turns at writing through a lock of their own rather than through
-// SQLite's busy handler, whose sleeps of a millisecond and more would show in every answer's latency.
+// On SQLite the two connections take turns at writing through a store::WriteTurn rather than through
+// SQLite's busy handler, whose sleeps of a millisecond and more would show in every answer's latency;
+// the checkpoint thread takes the same turn to start a long WAL over.
 class WebhookInbox : public QObject
 {
     Q_OBJECT
@@ -71,7 +72,7 @@ public:
     QString errorString() const;
     bool addressInUse() const { return m_addressInUse; }
     WebhookReceiver &receiver() { return *m_receiver; }
-    // True while deliveries are stored on the receiver's socket thread (after listen()).
+    // True while deliveries are stored on the receiver's store thread (after listen()).
     bool storesOnSocketThread() const;
 
 signals:
@@ -85,10 +86,12 @@ signals:
 private:
     store::Database &m_db;
     EventProcessor &m_processor;
+    // SQLite: one writer at a time of this process's two connections; the checkpointer takes it to
+    // start a long WAL over (declared first: it outlives the checkpointer's thread).
+    store::WriteTurn m_writeLock;
     WebhookReceiver *m_receiver;
     std::unique_ptr<store::WalCheckpointer> m_checkpointer;
     std::optional<store::DatabaseConfig> m_connectionConfig;
-    std::mutex m_writeLock; // SQLite: one writer at a time of this process's two connections
     bool m_addressInUse = false;
 };
 

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // EventRepository on SQLite and PostgreSQL: markProcessed() only inside a transaction, true once and
 // false after, undone with its transaction; two connections marking one event at once: one wins; the
-// inbox (enqueue, order, duplicates, already processed, remove); pruning; the events of
-// one object and its relatives (a payment's timeline).
+// inbox (enqueue, order, duplicates, already processed, remove; also through InboxWriter); pruning; the
+// events of one object and its relatives (a payment's timeline).
 #include "storetestsupport.h"
 
 #include "services/store/eventrepository.h"
+#include "services/store/inboxwriter.h"
 #include "services/store/migrations.h"
 #include "services/store/transaction.h"
+#include "services/stripe/stripejson.h"
 
 #include <QSqlQuery>
 
@@ -32,6 +34,7 @@ private slots:
     void dedupe();
     void rollbackForgetsTheMark();
     void concurrentMarksOneWins();
+    void inbox_data();
     void inbox();
     void prune();
     void forObjects();
@@ -148,30 +151,39 @@ void TestEventRepository::concurrentMarksOneWins()
     QCOMPARE(wins.load(), Events);
 }
 
+void TestEventRepository::inbox_data()
+{
+    QTest::addColumn<bool>("writer");
+    QTest::newRow("EventRepository") << false;
+    QTest::newRow("InboxWriter") << true; // the webhook receiver's: its own statement on SQLite
+}
+
 void TestEventRepository::inbox()
 {
+    QFETCH(bool, writer);
     EventRepository events(*m_db);
-    QCOMPARE(events.enqueue({u"evt_b"_s, u"charge.succeeded"_s, 200, u"webhook"_s, R"({"id":"evt_b"})", 0})
+    InboxWriter inboxWriter(*m_db);
+    const auto enqueue = [&](const InboxEvent &event) {
+        return writer ? inboxWriter.enqueue(event) : events.enqueue(event);
+    };
+    QCOMPARE(enqueue({u"evt_b"_s, u"charge.succeeded"_s, 200, u"webhook"_s, R"({"id":"evt_b"})", 0})
                  .valueOr(false),
              true);
-    QCOMPARE(events
-                 .enqueue({u"evt_a"_s, u"payment_intent.created"_s, 100, u"poller"_s,
-                           R"({"id":"evt_a","x":"ü"})", 5})
-                 .valueOr(false),
-             true);
-    QCOMPARE(events.enqueue({u"evt_c"_s, u"refund.created"_s, 200, u"webhook"_s, "{}", 0}).valueOr(false),
-             true);
-    // The same event again, from another feed: nothing to do.
     QCOMPARE(
-        events.enqueue({u"evt_a"_s, u"payment_intent.created"_s, 100, u"webhook"_s, "{}", 0}).valueOr(true),
-        false);
+        enqueue({u"evt_a"_s, u"payment_intent.created"_s, 100, u"poller"_s, R"({"id":"evt_a","x":"ü"})", 5})
+            .valueOr(false),
+        true);
+    QCOMPARE(enqueue({u"evt_c"_s, u"refund.created"_s, 200, u"webhook"_s, "{}", 0}).valueOr(false), true);
+    // The same event again, from another feed: nothing to do.
+    QCOMPARE(enqueue({u"evt_a"_s, u"payment_intent.created"_s, 100, u"webhook"_s, "{}", 0}).valueOr(true),
+             false);
     // An event already processed is not queued.
     {
         Transaction transaction(*m_db);
         QVERIFY(events.markProcessed(u"evt_done"_s).valueOr(false));
         VERIFY_STORE(transaction.commit());
     }
-    QCOMPARE(events.enqueue({u"evt_done"_s, u"x"_s, 1, u"webhook"_s, "{}", 0}).valueOr(true), false);
+    QCOMPARE(enqueue({u"evt_done"_s, u"x"_s, 1, u"webhook"_s, "{}", 0}).valueOr(true), false);
     QCOMPARE(events.inboxSize().valueOr(-1), 3);
 
     const QList<InboxEvent> queued = events.inbox(10).valueOr({});
@@ -192,8 +204,18 @@ void TestEventRepository::inbox()
     VERIFY_STORE(transaction.commit());
     QVERIFY(!events.removeFromInbox(u"evt_a"_s).valueOr(true));
     QCOMPARE(events.inboxSize().valueOr(-1), 2);
-    QCOMPARE(events.enqueue({u""_s, u"x"_s, 1, u"webhook"_s, "{}", 0}).error().kind,
-             StoreError::Kind::InvalidData);
+    // A PaymentIntent's client secret is not kept.
+    const QByteArray withSecret =
+        R"({"id":"evt_s","data":{"object":{"id":"pi_1","client_secret":"pi_1_secret_abc"}}})";
+    QCOMPARE(
+        enqueue({u"evt_s"_s, u"payment_intent.created"_s, 300, u"webhook"_s, withSecret, 0}).valueOr(false),
+        true);
+    const QList<InboxEvent> all = events.inbox(10).valueOr({});
+    QCOMPARE(all.size(), 3);
+    QCOMPARE(all.at(2).id, u"evt_s"_s);
+    QVERIFY(!all.at(2).payload.contains("pi_1_secret_abc"));
+    QCOMPARE(all.at(2).payload, kassa::stripe::StripeJson::blankClientSecrets(withSecret));
+    QCOMPARE(enqueue({u""_s, u"x"_s, 1, u"webhook"_s, "{}", 0}).error().kind, StoreError::Kind::InvalidData);
 }
 
 void TestEventRepository::prune()

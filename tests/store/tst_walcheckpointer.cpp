@@ -2,7 +2,9 @@
 #include "services/store/database.h"
 #include "services/store/transaction.h"
 #include "services/store/walcheckpointer.h"
+#include "services/store/writeturn.h"
 
+#include <QElapsedTimer>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,9 +26,11 @@ private slots:
     void cleanup();
     void checkpointsInItsOwnThread();
     void writerCheckpointsAgainAfterwards();
+    void longWalStartsOverUnderConstantWrites();
 
 private:
     qint64 walCheckpointSetting();
+    int walFrames();
     void writeRows(int transactions, int rowsEach);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -54,6 +58,16 @@ qint64 tst_WalCheckpointer::walCheckpointSetting()
 {
     const StoreResult<QVariant> value = m_db->queryValue(u"PRAGMA wal_autocheckpoint"_s);
     return value.ok() ? value.value().toLongLong() : -1;
+}
+
+int tst_WalCheckpointer::walFrames()
+{
+    int frames = -1;
+    const StoreError error = m_db->query(u"PRAGMA wal_checkpoint(PASSIVE)"_s, {}, [&](const QSqlQuery &row) {
+        frames = row.value(1).toInt();
+        return false;
+    });
+    return error.isError() ? -1 : frames;
 }
 
 void tst_WalCheckpointer::writeRows(int transactions, int rowsEach)
@@ -104,6 +118,38 @@ void tst_WalCheckpointer::writerCheckpointsAgainAfterwards()
     }
     QCOMPARE(walCheckpointSetting(), 1000);
     writeRows(2, 10);
+}
+
+void tst_WalCheckpointer::longWalStartsOverUnderConstantWrites()
+{
+    // A writer that never pauses (as the webhook receiver under load): without the write turn no
+    // checkpoint ever finds the WAL wholly copied when a writer begins, and the WAL only grows.
+    WriteTurn turn;
+    WalCheckpointer checkpointer;
+    checkpointer.setWriteTurn(&turn);
+    QVERIFY(checkpointer.start(*m_db, 20));
+    QElapsedTimer clock;
+    clock.start();
+    int transactions = 0;
+    // At most 4,000 transactions of 40 KB: without the restart the WAL would reach 160 MB, and more the
+    // longer the loop ran.
+    while (checkpointer.restarts() == 0 && transactions < 4000 && clock.elapsed() < 30'000) {
+        const std::lock_guard writing(turn);
+        writeRows(1, 20);
+        ++transactions;
+    }
+    QVERIFY2(checkpointer.restarts() > 0,
+             qPrintable(u"no restart after %1 transactions"_s.arg(transactions)));
+    // The next commit started the WAL over: it holds that commit's frames, not everything since the start.
+    {
+        const std::lock_guard writing(turn);
+        writeRows(1, 20);
+    }
+    const int frames = walFrames();
+    QVERIFY2(frames > 0 && frames < 4096, qPrintable(u"%1 frames in the WAL"_s.arg(frames)));
+    const StoreResult<QVariant> count = m_db->queryValue(u"SELECT count(*) FROM scratch"_s);
+    QVERIFY(count.ok());
+    QCOMPARE(count.value().toInt(), (transactions + 1) * 20);
 }
 
 QTEST_GUILESS_MAIN(tst_WalCheckpointer)
