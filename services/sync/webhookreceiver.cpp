@@ -11,7 +11,6 @@
 #include <arpa/inet.h>
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
 #include <ctime>
 #include <future>
@@ -166,35 +165,31 @@ public:
     ~Loop() { stop(); }
 
     bool listen(const QHostAddress &address, quint16 port, QString *error);
-    // With a factory, the sink is made on the store thread before the loop runs; false with `error`
+    // With a factory, the sink is made on the loop's thread before the loop runs; false with `error`
     // when the factory gave none (the loop runs without it).
     bool start(const ThreadSinkFactory &factory, QString *error)
     {
-        if (factory) {
-            std::promise<QString> made;
-            std::future<QString> madeResult = made.get_future();
-            m_storeThread = std::thread([this, &factory, &made] {
-                QString why;
-                std::unique_ptr<ThreadSink> sink = factory(&why);
-                if (!sink && why.isEmpty())
-                    why = u"no sink"_s;
-                made.set_value(sink ? QString() : why);
-                if (sink)
-                    runStore(*sink);
-                // Its database connection is closed on the thread that opened it.
-            });
-            *error = madeResult.get();
-            m_storesThere = error->isEmpty();
-            if (!m_storesThere)
-                m_storeThread.join();
+        if (!factory) {
+            m_thread = std::thread([this] { run(); });
+            return false;
         }
-        m_thread = std::thread([this] { run(); });
-        return m_storesThere;
+        std::promise<QString> made;
+        std::future<QString> madeResult = made.get_future();
+        m_thread = std::thread([this, &factory, &made] {
+            QString why;
+            m_sink = factory(&why);
+            if (!m_sink && why.isEmpty())
+                why = u"no sink"_s;
+            made.set_value(m_sink ? QString() : why);
+            run();
+        });
+        *error = madeResult.get();
+        return error->isEmpty();
     }
     void stop();
     bool isListening() const { return m_listenFd >= 0; }
     quint16 port() const { return m_port; }
-    bool hasSink() const { return m_storesThere; }
+    bool hasSink() const { return m_sink != nullptr; }
     // Counted on the loop's thread, read anywhere.
     qint64 stored() const { return m_stored.load(std::memory_order_relaxed); }
     qint64 storeFailures() const { return m_storeFailures.load(std::memory_order_relaxed); }
@@ -307,10 +302,7 @@ private:
             setDeadline(connection.requestDeadline, now + m_options.requestTimeoutMs);
     }
     void handOver();
-    void runStore(ThreadSink &sink);
-    void handToStore();
-    void answerStored();
-    void stopStore();
+    void storePending();
     void notice();
     void answer(quint64 id, quint64 sequence, int status, QByteArrayView text, QByteArrayView extraHeader);
 
@@ -339,28 +331,12 @@ private:
     std::vector<Outbound> m_outbound;
     std::vector<Inbound> m_retired;
 
-    // With a ThreadSink: a store thread of its own runs it, so that reading, verifying and answering go
-    // on while a group commits. The loop hands over what it verified (m_pending, into m_storeQueue), the
-    // store thread takes all of it as one group when its last commit is done, and hands back the
-    // outcomes (m_storeDone), which the loop answers. A group thus holds whatever came in during the
-    // previous commit: larger groups as the load grows, and no waiting for a group to fill.
-    struct StoreOutcome
-    {
-        quint64 connection = 0;
-        quint64 sequence = 0;
-        ThreadSink::Outcome outcome = ThreadSink::Outcome::Failed;
-    };
-    bool m_storesThere = false;
-    std::thread m_storeThread;
-    std::vector<Inbound> m_pending; // the loop's, handed over at the end of each wakeup
-    std::mutex m_storeMutex;
-    std::condition_variable m_storeWake;
-    std::vector<Inbound> m_storeQueue;
-    std::vector<StoreOutcome> m_storeDone;
-    bool m_storeIdle = false;
-    bool m_storeStopping = false;
-    std::atomic<bool> m_donePosted = false;
-    std::vector<StoreOutcome> m_answering; // the loop's: outcomes being answered
+    // With a ThreadSink: this wakeup's verified deliveries, stored together at its end. Both vectors keep
+    // their capacity from one wakeup to the next.
+    std::unique_ptr<ThreadSink> m_sink;
+    std::vector<Inbound> m_pending;
+    std::vector<Inbound> m_storing;
+    std::vector<ThreadSink::Event> m_events;
     std::atomic<qint64> m_stored = 0;
     std::atomic<qint64> m_storeFailures = 0;
     std::atomic<bool> m_storedPosted = false;
@@ -457,14 +433,17 @@ void WebhookReceiver::Loop::run()
         const qint64 wakeAt =
             m_noticeOwed ? std::min(m_nextSweep, m_lastNotice + NoticeIntervalMs) : m_nextSweep;
         const int timeout = wakeAt == NoDeadline ? -1 : int(std::max<qint64>(0, wakeAt - m_now) + 1);
-        const int ready = ::epoll_wait(m_epollFd, events, 64, timeout);
+        int ready = ::epoll_wait(m_epollFd, events, 64, timeout);
         m_now = monotonicMs();
         handle(events, ready);
-        if (m_storesThere) {
-            // Answers first: a connection answered may have sent its next request already.
-            answerStored();
-            handToStore();
-        }
+        // What arrived while this wakeup's requests were read and verified shares their commit: one
+        // more look, without waiting. Under load that makes the groups larger, and a commit costs about
+        // the same for one event as for several (the WAL frames of the same pages).
+        if (m_sink && !m_pending.empty() && (ready = ::epoll_wait(m_epollFd, events, 64, 0)) > 0)
+            handle(events, ready);
+        // One transaction for what this wakeup verified, then its answers.
+        if (m_sink)
+            storePending();
         notice();
         // Answers are sent whatever woke the loop: the receiver's thread may have queued some meanwhile.
         sendAnswers();
@@ -472,12 +451,6 @@ void WebhookReceiver::Loop::run()
         if (m_now >= m_nextSweep)
             sweep(m_now);
         if (m_stopping.load()) {
-            if (m_storesThere) {
-                // What is verified is stored and answered before the connections close.
-                handToStore();
-                stopStore();
-                answerStored();
-            }
             sendAnswers();
             break;
         }
@@ -485,6 +458,8 @@ void WebhookReceiver::Loop::run()
     for (auto &[id, connection] : m_connections)
         ::close(connection->fd);
     m_connections.clear();
+    // Its database connection is closed on the thread that opened it.
+    m_sink.reset();
 }
 
 void WebhookReceiver::Loop::handle(const epoll_event *events, int ready)
@@ -785,7 +760,7 @@ void WebhookReceiver::Loop::dispatch(Connection &connection, QByteArray &&body)
     Inbound inbound = verify(connection, std::move(body));
     inbound.connection = connection.id;
     inbound.sequence = sequence;
-    if (m_storesThere && inbound.status == 0)
+    if (m_sink && inbound.status == 0)
         m_pending.push_back(std::move(inbound));
     else
         m_verified.push_back(std::move(inbound));
@@ -843,69 +818,30 @@ WebhookReceiver::Inbound WebhookReceiver::Loop::verify(Connection &connection, Q
         return inbound;
     }
     // The thread's sink stores the bytes; the object is only for a Sink on the receiver's thread.
-    inbound.delivery = Delivery{m_storesThere ? QJsonObject() : std::move(event), std::move(body)};
+    inbound.delivery = Delivery{m_sink ? QJsonObject() : std::move(event), std::move(body)};
     return inbound;
 }
 
-void WebhookReceiver::Loop::handToStore()
+void WebhookReceiver::Loop::storePending()
 {
-    if (m_pending.empty())
-        return;
-    bool idle = false;
-    {
-        const std::lock_guard lock(m_storeMutex);
-        if (m_storeQueue.empty())
-            m_storeQueue.swap(m_pending);
-        else
-            std::move(m_pending.begin(), m_pending.end(), std::back_inserter(m_storeQueue));
-        idle = m_storeIdle;
-    }
-    m_pending.clear();
-    if (idle)
-        m_storeWake.notify_one();
-}
-
-void WebhookReceiver::Loop::stopStore()
-{
-    {
-        const std::lock_guard lock(m_storeMutex);
-        m_storeStopping = true;
-    }
-    m_storeWake.notify_one();
-    m_storeThread.join();
-}
-
-void WebhookReceiver::Loop::runStore(ThreadSink &sink)
-{
-    pthread_setname_np(pthread_self(), "kassa-wh-store");
-    std::vector<Inbound> group;
-    std::vector<ThreadSink::Event> events;
-    std::vector<StoreOutcome> outcomes;
-    const size_t batch = size_t(std::max(1, m_options.maxBatch));
-    while (true) {
-        {
-            std::unique_lock lock(m_storeMutex);
-            m_storeIdle = true;
-            m_storeWake.wait(lock, [this] { return !m_storeQueue.empty() || m_storeStopping; });
-            m_storeIdle = false;
-            // Stopping: what was handed over is still stored (and answered, if its client waits).
-            if (m_storeQueue.empty())
-                break;
-            group.swap(m_storeQueue);
-        }
-        for (size_t from = 0; from < group.size(); from += batch) {
-            const size_t to = std::min(group.size(), from + batch);
-            events.resize(to - from);
+    // Answering a request goes on with what its connection sent after it (pipelining), which may add to
+    // m_pending: those are stored in the next round.
+    while (!m_pending.empty()) {
+        m_storing.swap(m_pending);
+        const size_t batch = size_t(std::max(1, m_options.maxBatch));
+        for (size_t from = 0; from < m_storing.size(); from += batch) {
+            const size_t to = std::min(m_storing.size(), from + batch);
+            m_events.resize(to - from);
             for (size_t i = from; i < to; ++i) {
-                Inbound &item = group[i];
-                ThreadSink::Event &event = events[i - from];
+                Inbound &item = m_storing[i];
+                ThreadSink::Event &event = m_events[i - from];
                 event.body = std::move(item.delivery.rawBody);
                 event.id = std::move(item.id);
                 event.type = std::move(item.type);
                 event.created = item.created;
             }
             QString error;
-            const ThreadSink::Outcome outcome = sink.store(events, &error);
+            const ThreadSink::Outcome outcome = m_sink->store(m_events, &error);
             const qint64 count = qint64(to - from);
             if (outcome == ThreadSink::Outcome::Stored) {
                 m_stored.fetch_add(count, std::memory_order_relaxed);
@@ -913,52 +849,29 @@ void WebhookReceiver::Loop::runStore(ThreadSink &sink)
                 m_storeFailures.fetch_add(count, std::memory_order_relaxed);
                 qCWarning(lcWebhook).noquote() << "could not store" << count << "events:" << error;
             }
-            for (size_t i = from; i < to; ++i)
-                outcomes.push_back(StoreOutcome{group[i].connection, group[i].sequence, outcome});
-            for (ThreadSink::Event &event : events)
+            // Only now, after the commit, does any of them hear 2xx.
+            for (size_t i = from; i < to; ++i) {
+                const Inbound &item = m_storing[i];
+                switch (outcome) {
+                case ThreadSink::Outcome::Stored:
+                    answer(item.connection, item.sequence, 200, {}, {});
+                    break;
+                case ThreadSink::Outcome::Busy:
+                    answer(item.connection, item.sequence, 503, "the store is busy; deliver again later",
+                           "Retry-After: 1");
+                    break;
+                case ThreadSink::Outcome::Failed:
+                    answer(item.connection, item.sequence, 500, "not stored; deliver again later", {});
+                    break;
+                }
+            }
+            for (ThreadSink::Event &event : m_events)
                 event.body.clear(); // the bodies go now; the vector keeps its capacity
         }
-        group.clear();
-        {
-            const std::lock_guard lock(m_storeMutex);
-            if (m_storeDone.empty())
-                m_storeDone.swap(outcomes);
-            else
-                std::move(outcomes.begin(), outcomes.end(), std::back_inserter(m_storeDone));
-        }
-        outcomes.clear();
-        // One wakeup of the loop for the outcomes it has not taken yet.
-        if (!m_donePosted.exchange(true, std::memory_order_acq_rel))
-            wake();
+        m_storing.clear();
     }
-}
-
-void WebhookReceiver::Loop::answerStored()
-{
-    m_donePosted.store(false, std::memory_order_release);
-    {
-        const std::lock_guard lock(m_storeMutex);
-        if (m_storeDone.empty())
-            return;
-        m_answering.swap(m_storeDone);
-    }
-    // Only now, after the commit, does any of them hear 2xx.
-    for (const StoreOutcome &done : m_answering) {
-        switch (done.outcome) {
-        case ThreadSink::Outcome::Stored:
-            answer(done.connection, done.sequence, 200, {}, {});
-            break;
-        case ThreadSink::Outcome::Busy:
-            answer(done.connection, done.sequence, 503, "the store is busy; deliver again later",
-                   "Retry-After: 1");
-            break;
-        case ThreadSink::Outcome::Failed:
-            answer(done.connection, done.sequence, 500, "not stored; deliver again later", {});
-            break;
-        }
-    }
-    m_answering.clear();
     m_noticeOwed = true;
+    notice();
 }
 
 void WebhookReceiver::Loop::notice()

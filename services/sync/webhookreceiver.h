@@ -22,11 +22,10 @@ namespace kassa::sync {
 // per-client rate. Listens on loopback unless told otherwise.
 //
 // The sockets live on a thread of their own (one epoll loop, edge-triggered): it reads, parses, verifies
-// the signature and parses the event there. With a ThreadSink (setThreadSink) a store thread beside it
-// stores the deliveries through a database connection of its own: each group commit takes everything
-// the loop verified while the previous one ran, in one transaction, and the loop writes their answers
-// after the commit. Reading and verifying thus go on during a commit, on the other core; this object's
-// thread only hears that there is something new (for the background work). Otherwise
+// the signature and parses the event there. With a ThreadSink (setThreadSink) it also stores the
+// deliveries there, through a database connection of its own, one transaction for all the requests that
+// one wakeup of the loop found, and writes their answers after the commit: no request crosses a thread,
+// and this object's thread only hears that there is something new (for the background work). Otherwise
 // it hands the verified deliveries to this object's thread in groups, where the Sink or BatchSink stores
 // them, and the answers go back to the loop, which writes them. Refused requests are counted and
 // signalled on this object's thread either way.
@@ -51,8 +50,8 @@ public:
     // still follows a durable write, and one commit serves all the deliveries that were waiting for it.
     using BatchSink = std::function<QList<QString>(const QList<Delivery> &deliveries)>;
 
-    // Stores beside the socket thread, on the receiver's store thread (see setThreadSink). Made on that
-    // thread, used and destroyed there, so that a database connection it opens belongs to that thread.
+    // Stores on the socket thread itself (see setThreadSink). Made on that thread, used and destroyed
+    // there, so that a database connection it opens belongs to that thread.
     class ThreadSink
     {
     public:
@@ -72,7 +71,7 @@ public:
         // Stores all of `events` in one transaction (one commit), or none of them; `error` says why not.
         virtual Outcome store(const std::vector<Event> &events, QString *error) = 0;
     };
-    // Called on the store thread when listening starts; null with `error` when no sink can be made
+    // Called on the socket thread when listening starts; null with `error` when no sink can be made
     // there (the receiver then stores through its Sink or BatchSink on its own thread, as without one).
     using ThreadSinkFactory = std::function<std::unique_ptr<ThreadSink>(QString *error)>;
 
@@ -109,10 +108,10 @@ public:
     // and under constant load one short step every Options::busyStepIntervalMs so that the work still
     // moves. Runs a first step soon after it is set (work left from an earlier run).
     void setBackgroundWork(BackgroundStep step);
-    // Store on the receiver's store thread (from the next listen()). The background work then runs after
-    // commits there, as it does after the Sink's.
+    // Store on the socket thread (from the next listen()). The background work then runs after every
+    // commit there, as it does after the Sink's.
     void setThreadSink(ThreadSinkFactory factory) { m_threadSinkFactory = std::move(factory); }
-    // Whether the receiver stores on its own threads (a ThreadSink was made when listening started).
+    // Whether the receiver stores on its socket thread (a ThreadSink was made when listening started).
     bool storesOnSocketThread() const;
 
     // Every secret that may have signed a delivery (two while a secret is being rolled).
