@@ -18,7 +18,7 @@ namespace kassa::sync {
 
 namespace {
 
-// The inbox as the receiver's store thread writes it: the same rows as EventProcessor::enqueue, one
+// The inbox as the receiver's socket thread writes it: the same rows as EventProcessor::enqueue, one
 // transaction per group, through the thread's own connection.
 class InboxSink : public WebhookReceiver::ThreadSink
 {

@@ -38,7 +38,7 @@ struct ListenAddress
 // starting with whatever an earlier run left there; SQLite checkpoints run in their own thread so that
 // a checkpoint's fdatasync does not hold the deliveries.
 //
-// The receiver's store thread writes the inbox itself, through a connection of its own to the same
+// The receiver's socket thread writes the inbox itself, through a connection of its own to the same
 // store (opened from db's configuration when listening starts), so that a delivery never waits for this
 // thread. Where no second connection can be opened (an in-memory SQLite store; a PostgreSQL password
 // that the configuration no longer holds, unless setConnectionConfig() gives it), deliveries are stored
@@ -72,7 +72,7 @@ public:
     QString errorString() const;
     bool addressInUse() const { return m_addressInUse; }
     WebhookReceiver &receiver() { return *m_receiver; }
-    // True while deliveries are stored on the receiver's store thread (after listen()).
+    // True while deliveries are stored on the receiver's socket thread (after listen()).
     bool storesOnSocketThread() const;
 
 signals:

@@ -121,6 +121,16 @@ QByteArrayView trimmed(QByteArrayView view)
     return view.trimmed();
 }
 
+// Moves every item of `from` to the end of `to`; takes `from`'s buffer when `to` is empty.
+template<typename T>
+void appendAll(std::vector<T> &to, std::vector<T> &from)
+{
+    if (to.empty())
+        to.swap(from);
+    else
+        std::move(from.begin(), from.end(), std::back_inserter(to));
+}
+
 bool equalsLower(QByteArrayView name, QByteArrayView lowerCase)
 {
     return name.compare(lowerCase, Qt::CaseInsensitive) == 0;
@@ -222,10 +232,7 @@ public:
     void retire(std::vector<Inbound> &&items)
     {
         const std::lock_guard lock(m_outboundMutex);
-        if (m_retired.empty())
-            m_retired.swap(items);
-        else
-            std::move(items.begin(), items.end(), std::back_inserter(m_retired));
+        appendAll(m_retired, items);
     }
     void wake()
     {
@@ -894,10 +901,7 @@ void WebhookReceiver::Loop::handOver()
         return;
     {
         const std::lock_guard lock(m_inboundMutex);
-        if (m_inbound.empty())
-            m_inbound.swap(m_verified);
-        else
-            std::move(m_verified.begin(), m_verified.end(), std::back_inserter(m_inbound));
+        appendAll(m_inbound, m_verified);
     }
     m_verified.clear();
     // One queued call per group, however many arrive while the receiver's thread is busy storing.
