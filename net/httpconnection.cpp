@@ -1,70 +1,10 @@
 #include "net/httpconnection.h"
 
+#include "net/httprequesthead.h"
+
 #include <QTcpSocket>
 
 namespace kassa::net {
-
-namespace {
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 100:
-        return "Continue";
-    case 200:
-        return "OK";
-    case 204:
-        return "No Content";
-    case 302:
-        return "Found";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 402:
-        return "Payment Required";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 408:
-        return "Request Timeout";
-    case 409:
-        return "Conflict";
-    case 411:
-        return "Length Required";
-    case 413:
-        return "Content Too Large";
-    case 429:
-        return "Too Many Requests";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 501:
-        return "Not Implemented";
-    case 502:
-        return "Bad Gateway";
-    case 503:
-        return "Service Unavailable";
-    default:
-        return "Status";
-    }
-}
-
-bool headerHasToken(const QByteArray &value, QByteArrayView token)
-{
-    const QList<QByteArray> parts = value.split(',');
-    for (const QByteArray &part : parts) {
-        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
-
-} // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const HttpServer::Handler &handler,
                                const HttpServer::Limits &limits, QObject *parent)
@@ -132,8 +72,7 @@ void HttpConnection::processBuffer()
                 return;
             m_buffer.remove(0, headEnd + 4);
             m_state = State::ReadingBody;
-            if (m_contentLength > 0 && headerHasToken(m_current.header("expect"), "100-continue") &&
-                m_buffer.isEmpty())
+            if (m_contentLength > 0 && m_expectContinue && m_buffer.isEmpty())
                 m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
         }
         if (m_state == State::ReadingBody) {
@@ -148,48 +87,24 @@ void HttpConnection::processBuffer()
 
 bool HttpConnection::parseHead(qsizetype headEnd)
 {
-    const QByteArray head = m_buffer.left(headEnd);
-    const QList<QByteArray> lines = head.split('\n');
-    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-    if (requestLine.size() != 3 || !requestLine.at(2).startsWith("HTTP/1.")) {
-        fail(400, "malformed request line");
-        return false;
-    }
     m_current = HttpRequest{};
-    m_current.peer = m_socket->peerAddress();
-    m_current.method = requestLine.at(0);
-    const QByteArray &target = requestLine.at(1);
-    const qsizetype question = target.indexOf('?');
-    m_current.path = question < 0 ? target : target.left(question);
-    m_current.query = question < 0 ? QByteArray() : target.mid(question + 1);
-    const bool http10 = requestLine.at(2) == "HTTP/1.0";
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines.at(i).trimmed();
-        if (line.isEmpty())
-            continue;
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0) {
-            fail(400, "malformed header line");
-            return false;
-        }
-        m_current.headers.emplaceBack(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
-    }
-    const QByteArray connection = m_current.header("connection");
-    m_keepAlive = http10 ? headerHasToken(connection, "keep-alive") : !headerHasToken(connection, "close");
-    if (!m_current.header("transfer-encoding").isEmpty()) {
-        fail(411, "chunked request bodies are not supported; send Content-Length");
+    const auto addHeader = [this](QByteArrayView name, QByteArrayView value) {
+        m_current.headers.emplaceBack(name.toByteArray().toLower(), value.toByteArray());
+    };
+    const HttpRequestHead head =
+        parseRequestHead(QByteArrayView(m_buffer).first(headEnd),
+                         HttpHeadRule::AllowEmptyTarget | HttpHeadRule::FirstTransferEncodingOnly, addHeader);
+    if (!head.ok()) {
+        fail(head.status, head.error);
         return false;
     }
-    m_contentLength = 0;
-    const QByteArray length = m_current.header("content-length");
-    if (!length.isEmpty()) {
-        bool ok = false;
-        m_contentLength = length.toLongLong(&ok);
-        if (!ok || m_contentLength < 0) {
-            fail(400, "invalid Content-Length");
-            return false;
-        }
-    }
+    m_current.peer = m_socket->peerAddress();
+    m_current.method = head.method.toByteArray();
+    m_current.path = head.path.toByteArray();
+    m_current.query = head.query.toByteArray();
+    m_keepAlive = head.keepAlive;
+    m_expectContinue = head.expectContinue;
+    m_contentLength = head.contentLength;
     if (m_contentLength > m_limits.maxBodySize) {
         // Refused from the head alone: the body is never buffered.
         fail(413, "request body too large");

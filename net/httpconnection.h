@@ -43,6 +43,7 @@ private:
     HttpRequest m_current;
     qint64 m_contentLength = 0;
     bool m_keepAlive = true;
+    bool m_expectContinue = false;
     quint64 m_sequence = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "services/sync/webhookreceiver.h"
 
+#include "net/httprequesthead.h"
 #include "services/stripe/webhooksignature.h"
 
 #include <QDateTime>
@@ -56,36 +57,6 @@ qint64 monotonicMs()
     return qint64(now.tv_sec) * 1000 + now.tv_nsec / 1'000'000;
 }
 
-const char *reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 408:
-        return "Request Timeout";
-    case 411:
-        return "Length Required";
-    case 413:
-        return "Content Too Large";
-    case 429:
-        return "Too Many Requests";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 503:
-        return "Service Unavailable";
-    default:
-        return "Status";
-    }
-}
-
 // The answer to every stored delivery, whole: no formatting and no allocation per event.
 constexpr QByteArrayView StoredKeepAlive = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                            "Content-Length: 17\r\n\r\n{\"received\":true}";
@@ -99,7 +70,7 @@ QByteArray textResponse(int status, QByteArrayView text, bool closeAfter, QByteA
     out += "HTTP/1.1 ";
     out += QByteArray::number(status);
     out += ' ';
-    out += reasonPhrase(status);
+    out += net::reasonPhrase(status);
     out += "\r\nContent-Type: text/plain; charset=utf-8\r\n";
     if (!extraHeader.isEmpty()) {
         out += extraHeader;
@@ -116,11 +87,6 @@ QByteArray textResponse(int status, QByteArrayView text, bool closeAfter, QByteA
     return out;
 }
 
-QByteArrayView trimmed(QByteArrayView view)
-{
-    return view.trimmed();
-}
-
 // Moves every item of `from` to the end of `to`; takes `from`'s buffer when `to` is empty.
 template<typename T>
 void appendAll(std::vector<T> &to, std::vector<T> &from)
@@ -129,25 +95,6 @@ void appendAll(std::vector<T> &to, std::vector<T> &from)
         to.swap(from);
     else
         std::move(from.begin(), from.end(), std::back_inserter(to));
-}
-
-bool equalsLower(QByteArrayView name, QByteArrayView lowerCase)
-{
-    return name.compare(lowerCase, Qt::CaseInsensitive) == 0;
-}
-
-bool hasToken(QByteArrayView value, QByteArrayView token)
-{
-    while (!value.isEmpty()) {
-        const qsizetype comma = value.indexOf(',');
-        const QByteArrayView part = comma < 0 ? value : value.first(comma);
-        if (trimmed(part).compare(token, Qt::CaseInsensitive) == 0)
-            return true;
-        if (comma < 0)
-            break;
-        value = value.sliced(comma + 1);
-    }
-    return false;
 }
 
 } // namespace
@@ -647,80 +594,32 @@ void WebhookReceiver::Loop::processBuffer(Connection &connection)
 
 bool WebhookReceiver::Loop::parseHead(Connection &connection, qsizetype headEnd)
 {
-    QByteArrayView head = QByteArrayView(connection.in).sliced(connection.consumed, headEnd);
-    const qsizetype firstEnd = head.indexOf('\n');
-    const QByteArrayView requestLine = trimmed(firstEnd < 0 ? head : head.first(firstEnd));
-    // Exactly "METHOD TARGET HTTP/1.x", single spaces.
-    const qsizetype space1 = requestLine.indexOf(' ');
-    const qsizetype space2 = space1 < 0 ? -1 : requestLine.indexOf(' ', space1 + 1);
-    if (space1 <= 0 || space2 <= space1 + 1 || requestLine.indexOf(' ', space2 + 1) >= 0 ||
-        !requestLine.sliced(space2 + 1).startsWith("HTTP/1.")) {
-        fail(connection, 400, "malformed request line");
+    // Of the headers only Stripe-Signature is kept (the first of repeated ones): no copy of the others.
+    QByteArrayView signature;
+    bool haveSignature = false;
+    const net::HttpRequestHead head = net::parseRequestHead(
+        QByteArrayView(connection.in).sliced(connection.consumed, headEnd), net::HttpHeadRule::Strict,
+        [&](QByteArrayView name, QByteArrayView value) {
+            if (!haveSignature && name.compare("stripe-signature", Qt::CaseInsensitive) == 0) {
+                haveSignature = true;
+                signature = value;
+            }
+        });
+    if (!head.ok()) {
+        fail(connection, head.status, head.error);
         return false;
     }
-    const QByteArrayView target = requestLine.sliced(space1 + 1, space2 - space1 - 1);
-    const qsizetype question = target.indexOf('?');
-    connection.method = requestLine.first(space1).toByteArray();
-    connection.path = (question < 0 ? target : target.first(question)).toByteArray();
-    const bool http10 = requestLine.sliced(space2 + 1) == "HTTP/1.0";
-    connection.signature = QByteArray();
-    QByteArrayView connectionHeader;
-    QByteArrayView lengthHeader;
-    bool haveConnection = false, haveLength = false, haveSignature = false, haveExpect = false;
-    bool haveTransferEncoding = false;
-    bool expectContinue = false;
-    head = firstEnd < 0 ? QByteArrayView() : head.sliced(firstEnd + 1);
-    while (!head.isEmpty()) {
-        const qsizetype end = head.indexOf('\n');
-        const QByteArrayView line = trimmed(end < 0 ? head : head.first(end));
-        head = end < 0 ? QByteArrayView() : head.sliced(end + 1);
-        if (line.isEmpty())
-            continue;
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0) {
-            fail(connection, 400, "malformed header line");
-            return false;
-        }
-        const QByteArrayView name = trimmed(line.first(colon));
-        const QByteArrayView value = trimmed(line.sliced(colon + 1));
-        // The first of repeated headers counts.
-        if (!haveSignature && equalsLower(name, "stripe-signature")) {
-            haveSignature = true;
-            connection.signature = value.toByteArray();
-        } else if (!haveLength && equalsLower(name, "content-length")) {
-            haveLength = true;
-            lengthHeader = value;
-        } else if (!haveConnection && equalsLower(name, "connection")) {
-            haveConnection = true;
-            connectionHeader = value;
-        } else if (!haveTransferEncoding && equalsLower(name, "transfer-encoding")) {
-            haveTransferEncoding = !value.isEmpty();
-        } else if (!haveExpect && equalsLower(name, "expect")) {
-            haveExpect = true;
-            expectContinue = hasToken(value, "100-continue");
-        }
-    }
-    connection.keepAlive =
-        http10 ? hasToken(connectionHeader, "keep-alive") : !hasToken(connectionHeader, "close");
-    if (haveTransferEncoding) {
-        fail(connection, 411, "chunked request bodies are not supported; send Content-Length");
-        return false;
-    }
-    connection.contentLength = 0;
-    if (!lengthHeader.isEmpty()) {
-        bool ok = false;
-        connection.contentLength = lengthHeader.toLongLong(&ok);
-        if (!ok || connection.contentLength < 0) {
-            fail(connection, 400, "invalid Content-Length");
-            return false;
-        }
-    }
+    connection.method = head.method.toByteArray();
+    connection.path = head.path.toByteArray();
+    connection.signature = signature.toByteArray();
+    connection.keepAlive = head.keepAlive;
+    connection.contentLength = head.contentLength;
     if (connection.contentLength > m_options.maxBodyBytes) {
         // Refused from the head alone: the body is never buffered.
         fail(connection, 413, "request body too large");
         return false;
     }
-    connection.expectContinue = expectContinue;
+    connection.expectContinue = head.expectContinue;
     return true;
 }
 

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QByteArrayView>
+#include <QtGlobal>
+
+#include <type_traits>
+#include <utility>
+
+namespace kassa::net {
+
+// The request line and header fields of one HTTP/1.1 request, read in place by parseRequestHead(): the
+// views point into the text parsed and live as long as it. Shared by HttpServer and the webhook
+// receiver, so that both servers accept and refuse the same heads.
+struct HttpRequestHead
+{
+    QByteArrayView method;
+    QByteArrayView path;  // the target up to '?', percent-encoded as sent
+    QByteArrayView query; // after '?', without it; empty when there is none
+    bool http10 = false;
+    // HTTP/1.0 keeps the connection only with "Connection: keep-alive", HTTP/1.1 unless "Connection: close".
+    bool keepAlive = true;
+    bool expectContinue = false; // "Expect: 100-continue"
+    qint64 contentLength = 0;    // 0 without the header
+    // 0 when the head is acceptable; else the status to refuse it with and the text for the client. The
+    // size limits (431, 413) stay with the servers, which know theirs.
+    int status = 0;
+    const char *error = nullptr;
+
+    bool ok() const { return status == 0; }
+};
+
+enum class HttpHeadRule : unsigned {
+    Strict = 0,
+    // HttpServer's rules so far, kept until it is decided to drop them: a request line with an empty
+    // target ("GET  HTTP/1.1") is read with an empty path, and only the first Transfer-Encoding header
+    // is looked at (the webhook receiver refuses the request when any of them has a value).
+    AllowEmptyTarget = 1,
+    FirstTransferEncodingOnly = 2,
+};
+
+constexpr HttpHeadRule operator|(HttpHeadRule a, HttpHeadRule b)
+{
+    return HttpHeadRule(unsigned(a) | unsigned(b));
+}
+
+// Called for every header line, in arrival order, with the name as sent and the value, both trimmed.
+using HttpHeaderVisitor = void (*)(void *context, QByteArrayView name, QByteArrayView value);
+
+// Parses `head`: the request line and the header lines, each ending in "\n" (a "\r" before it is dropped),
+// without the blank line that ends them. Exactly "METHOD TARGET HTTP/1.x"; "name: value" header lines;
+// of repeated Connection, Content-Length and Expect headers the first counts. Refuses with 400 a
+// malformed request line, header line or Content-Length and with 411 a Transfer-Encoding. Allocates
+// nothing.
+HttpRequestHead parseRequestHead(QByteArrayView head, HttpHeadRule rules = HttpHeadRule::Strict,
+                                 HttpHeaderVisitor visit = nullptr, void *context = nullptr);
+
+// The same, with a callable taking (QByteArrayView name, QByteArrayView value) for each header.
+template<typename Visit>
+HttpRequestHead parseRequestHead(QByteArrayView head, HttpHeadRule rules, Visit &&visit)
+{
+    using Callable = std::remove_reference_t<Visit>;
+    return parseRequestHead(
+        head, rules,
+        [](void *context, QByteArrayView name, QByteArrayView value) {
+            (*static_cast<Callable *>(context))(name, value);
+        },
+        const_cast<void *>(static_cast<const void *>(&visit)));
+}
+
+// Whether a comma-separated header value holds `token`, compared without case.
+bool headerHasToken(QByteArrayView value, QByteArrayView token);
+
+// The reason phrase of a status line ("Not Found"), "Status" for codes Kassa does not send.
+const char *reasonPhrase(int status);
+
+} // namespace kassa::net
