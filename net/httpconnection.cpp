@@ -91,9 +91,7 @@ bool HttpConnection::parseHead(qsizetype headEnd)
     const auto addHeader = [this](QByteArrayView name, QByteArrayView value) {
         m_current.headers.emplaceBack(name.toByteArray().toLower(), value.toByteArray());
     };
-    const HttpRequestHead head =
-        parseRequestHead(QByteArrayView(m_buffer).first(headEnd),
-                         HttpHeadRule::AllowEmptyTarget | HttpHeadRule::FirstTransferEncodingOnly, addHeader);
+    const HttpRequestHead head = parseRequestHead(QByteArrayView(m_buffer).first(headEnd), addHeader);
     if (!head.ok()) {
         fail(head.status, head.error);
         return false;

@@ -4,11 +4,6 @@ namespace kassa::net {
 
 namespace {
 
-bool has(HttpHeadRule rules, HttpHeadRule rule)
-{
-    return (unsigned(rules) & unsigned(rule)) != 0;
-}
-
 bool isNamed(QByteArrayView name, QByteArrayView lowerCase)
 {
     return name.compare(lowerCase, Qt::CaseInsensitive) == 0;
@@ -23,8 +18,7 @@ HttpRequestHead refused(HttpRequestHead head, int status, const char *error)
 
 } // namespace
 
-HttpRequestHead parseRequestHead(QByteArrayView text, HttpHeadRule rules, HttpHeaderVisitor visit,
-                                 void *context)
+HttpRequestHead parseRequestHead(QByteArrayView text, HttpHeaderVisitor visit, void *context)
 {
     HttpRequestHead head;
     const qsizetype firstEnd = text.indexOf('\n');
@@ -32,8 +26,7 @@ HttpRequestHead parseRequestHead(QByteArrayView text, HttpHeadRule rules, HttpHe
     // Exactly "METHOD TARGET HTTP/1.x", single spaces.
     const qsizetype space1 = requestLine.indexOf(' ');
     const qsizetype space2 = space1 < 0 ? -1 : requestLine.indexOf(' ', space1 + 1);
-    const qsizetype minSpace2 = has(rules, HttpHeadRule::AllowEmptyTarget) ? space1 + 1 : space1 + 2;
-    if (space1 <= 0 || space2 < minSpace2 || requestLine.indexOf(' ', space2 + 1) >= 0 ||
+    if (space1 <= 0 || space2 < space1 + 2 || requestLine.indexOf(' ', space2 + 1) >= 0 ||
         !requestLine.sliced(space2 + 1).startsWith("HTTP/1."))
         return refused(head, 400, "malformed request line");
     head.method = requestLine.first(space1);
@@ -45,8 +38,7 @@ HttpRequestHead parseRequestHead(QByteArrayView text, HttpHeadRule rules, HttpHe
 
     QByteArrayView connection, length, expect;
     bool haveConnection = false, haveLength = false, haveExpect = false;
-    bool haveTransferEncoding = false, transferEncoding = false;
-    const bool firstTransferEncodingOnly = has(rules, HttpHeadRule::FirstTransferEncodingOnly);
+    bool transferEncoding = false;
     QByteArrayView rest = firstEnd < 0 ? QByteArrayView() : text.sliced(firstEnd + 1);
     while (!rest.isEmpty()) {
         const qsizetype end = rest.indexOf('\n');
@@ -71,9 +63,7 @@ HttpRequestHead parseRequestHead(QByteArrayView text, HttpHeadRule rules, HttpHe
             haveExpect = true;
             expect = value;
         } else if (isNamed(name, "transfer-encoding")) {
-            if (!(firstTransferEncodingOnly && haveTransferEncoding))
-                transferEncoding = transferEncoding || !value.isEmpty();
-            haveTransferEncoding = true;
+            transferEncoding = transferEncoding || !value.isEmpty();
         }
     }
     head.keepAlive =

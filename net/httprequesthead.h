@@ -29,38 +29,25 @@ struct HttpRequestHead
     bool ok() const { return status == 0; }
 };
 
-enum class HttpHeadRule : unsigned {
-    Strict = 0,
-    // HttpServer's rules so far, kept until it is decided to drop them: a request line with an empty
-    // target ("GET  HTTP/1.1") is read with an empty path, and only the first Transfer-Encoding header
-    // is looked at (the webhook receiver refuses the request when any of them has a value).
-    AllowEmptyTarget = 1,
-    FirstTransferEncodingOnly = 2,
-};
-
-constexpr HttpHeadRule operator|(HttpHeadRule a, HttpHeadRule b)
-{
-    return HttpHeadRule(unsigned(a) | unsigned(b));
-}
-
 // Called for every header line, in arrival order, with the name as sent and the value, both trimmed.
 using HttpHeaderVisitor = void (*)(void *context, QByteArrayView name, QByteArrayView value);
 
 // Parses `head`: the request line and the header lines, each ending in "\n" (a "\r" before it is dropped),
 // without the blank line that ends them. Exactly "METHOD TARGET HTTP/1.x"; "name: value" header lines;
 // of repeated Connection, Content-Length and Expect headers the first counts. Refuses with 400 a
-// malformed request line, header line or Content-Length and with 411 a Transfer-Encoding. Allocates
+// malformed request line (an empty target too), header line or Content-Length and with 411 any
+// Transfer-Encoding with a value (a body framed two ways is how requests are smuggled). Allocates
 // nothing.
-HttpRequestHead parseRequestHead(QByteArrayView head, HttpHeadRule rules = HttpHeadRule::Strict,
-                                 HttpHeaderVisitor visit = nullptr, void *context = nullptr);
+HttpRequestHead parseRequestHead(QByteArrayView head, HttpHeaderVisitor visit = nullptr,
+                                 void *context = nullptr);
 
 // The same, with a callable taking (QByteArrayView name, QByteArrayView value) for each header.
 template<typename Visit>
-HttpRequestHead parseRequestHead(QByteArrayView head, HttpHeadRule rules, Visit &&visit)
+HttpRequestHead parseRequestHead(QByteArrayView head, Visit &&visit)
 {
     using Callable = std::remove_reference_t<Visit>;
     return parseRequestHead(
-        head, rules,
+        head,
         [](void *context, QByteArrayView name, QByteArrayView value) {
             (*static_cast<Callable *>(context))(name, value);
         },

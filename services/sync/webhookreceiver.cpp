@@ -598,7 +598,7 @@ bool WebhookReceiver::Loop::parseHead(Connection &connection, qsizetype headEnd)
     QByteArrayView signature;
     bool haveSignature = false;
     const net::HttpRequestHead head = net::parseRequestHead(
-        QByteArrayView(connection.in).sliced(connection.consumed, headEnd), net::HttpHeadRule::Strict,
+        QByteArrayView(connection.in).sliced(connection.consumed, headEnd),
         [&](QByteArrayView name, QByteArrayView value) {
             if (!haveSignature && name.compare("stripe-signature", Qt::CaseInsensitive) == 0) {
                 haveSignature = true;
