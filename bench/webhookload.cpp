@@ -382,6 +382,7 @@ WebhookLoad::Result WebhookLoad::runPhase(Connections &connections, const Phase 
         ::epoll_ctl(epoll, EPOLL_CTL_ADD, c.fd, &event);
     }
 
+    const size_t liveAtStart = live;
     const double serverCpuAtStart = processCpuSeconds(phase.serverPid);
     const qint64 startNs = monotonicNs();
     const qint64 windowEndNs = startNs + qint64(phase.durationMs) * 1'000'000;
@@ -572,8 +573,9 @@ WebhookLoad::Result WebhookLoad::runPhase(Connections &connections, const Phase 
     epoll_event events[MaxEvents];
     for (;;) {
         if (active && live == 0) {
-            // Every connection failed: nothing more can be measured in this turn.
-            result.allConnectionsFailed = true;
+            // Every connection failed: nothing more can be measured in this turn. (Said once: a measured
+            // phase after a warm-up that lost them all starts without any.)
+            result.allConnectionsFailed = liveAtStart > 0;
             endWindow(monotonicNs());
         }
         if (!active && busy == 0)
