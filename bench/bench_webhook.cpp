@@ -18,9 +18,10 @@
 // The load: keep-alive HTTP/1.1 connections, one request in flight on each, every request a
 // payment_intent.succeeded event with its own event id and PaymentIntent id, signed with the shared whsec_
 // secret at the time it is sent. They are driven by a thread of their own (WebhookLoad: an epoll loop over
-// non-blocking sockets, reused buffers, one send() per request), not by the Qt event loop, so that the
-// client costs a few microseconds of CPU per request and is not what limits a receiver on a small machine;
-// the main thread starts each phase and gets its counts and latencies back. Rounds alternate between the two
+// non-blocking sockets, reused buffers, one send() per request), not by the Qt event loop: on a 2-core
+// machine this client costs about 10 us of CPU per request, most of it the kernel's loopback TCP and the
+// thread's wakeups, where the QTcpSocket client cost over 20 us, a good part of the core a receiver needs.
+// The main thread starts each phase and gets its counts and latencies back. Rounds alternate between the two
 // receivers (Kassa, then the reference, then Kassa again, ...), so that other load on the machine falls on
 // both; each round has an unmeasured warm-up. After its last turn Kassa is killed with SIGKILL while events
 // are still queued, its store counted (applied + queued = answered 200), and started again on the same store,

@@ -4,8 +4,8 @@
 // bench_webhook's load generator: signed webhook deliveries over keep-alive HTTP/1.1 connections, driven by
 // one thread of its own with an epoll loop over non-blocking sockets, one request in flight per connection.
 // The main thread only starts a phase and gets its counts back: at well over 10,000 requests/s a client on
-// the Qt event loop (QTcpSocket, a QByteArray or two per request) costs about as much CPU as the receiver it
-// measures, and on a small machine it is then the client that sets the pace. Per request the loop patches
+// the Qt event loop (QTcpSocket, a QByteArray or two per request) cost over 20 us of CPU per request, on a
+// 2-core machine a good part of the core the receiver it measures needs. Per request the loop patches
 // the sequence number into the event, signs it into a reused buffer, makes one send() and reads the
 // response into the connection's reused buffer; no allocation in the steady state.
 
