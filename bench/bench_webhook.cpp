@@ -15,21 +15,25 @@
 // raw event appended to a file with writeSync before the 200 (the same durability as the store's WAL
 // with synchronous=NORMAL; the script says why).
 //
-// The load: keep-alive HTTP/1.1 connections (HttpLoadConnection), one request in flight on each, every
-// request a payment_intent.succeeded event with its own event id and PaymentIntent id, signed with the
-// shared whsec_ secret at the time it is sent. Rounds alternate between the two receivers (Kassa, then the
-// reference, then Kassa again, ...), so that other load on the machine falls on both; each round has an
-// unmeasured warm-up. After its last turn Kassa is killed with SIGKILL while events are still queued, its
-// store counted (applied + queued = answered 200), and started again on the same store, which must apply
-// them all. At the end both receivers are killed with SIGKILL and their stores counted: Kassa's `events`
-// and `payments` tables and its empty inbox, the reference's lines (each a distinct event).
+// The load: keep-alive HTTP/1.1 connections, one request in flight on each, every request a
+// payment_intent.succeeded event with its own event id and PaymentIntent id, signed with the shared whsec_
+// secret at the time it is sent. They are driven by a thread of their own (WebhookLoad: an epoll loop over
+// non-blocking sockets, reused buffers, one send() per request), not by the Qt event loop: on a 2-core
+// machine this client costs about 10 us of CPU per request, most of it the kernel's loopback TCP and the
+// thread's wakeups, where the QTcpSocket client cost over 20 us, a good part of the core a receiver needs.
+// The main thread starts each phase and gets its counts and latencies back. Rounds alternate between the two
+// receivers (Kassa, then the reference, then Kassa again, ...), so that other load on the machine falls on
+// both; each round has an unmeasured warm-up. After its last turn Kassa is killed with SIGKILL while events
+// are still queued, its store counted (applied + queued = answered 200), and started again on the same store,
+// which must apply them all. At the end both receivers are killed with SIGKILL and their stores counted:
+// Kassa's `events` and `payments` tables and its empty inbox, the reference's lines (each a distinct event).
 //
 // Every figure is printed as a human line and as one JSON line
 // {"bench": "webhook", "metric": "...", "value": N, "unit": "..."}. Exits 1 when a response was not 2xx,
 // a connection failed, a store does not hold exactly the events sent, or a receiver could not run (Node.js
 // or the stripe package missing included); never because of the timings.
 #include "benchsupport.h"
-#include "httploadconnection.h"
+#include "webhookload.h"
 
 #include "services/stripe/webhooksignature.h"
 
@@ -170,8 +174,7 @@ struct Target
     quint16 port = 0;
     QString stderrPath;
     QString versions; // the reference's first line says which stripe and Node versions ran
-    std::vector<std::unique_ptr<HttpLoadConnection>> connections;
-    std::vector<bool> dead;
+    WebhookLoad::Connections connections;
     qint64 sent = 0;
     qint64 answered2xx = 0;
     qint64 stored = -1; // counted after the run
@@ -193,6 +196,7 @@ public:
 
     ~WebhookBench()
     {
+        m_load.reset(); // its thread first: it may be using the connections
         stop(m_kassa);
         stop(m_node);
     }
@@ -223,11 +227,6 @@ private:
     void waitForDrain(std::function<void()> next);
     StoreCounts readKassaStore(bool check);
     void runPhase(Target &target, int durationMs, bool measured, std::function<void()> done);
-    void sendNext(int index);
-    void onResponse(int index, const HttpLoadConnection::Response &response);
-    void onError(int index, const QString &message);
-    void maybeFinishPhase();
-    QByteArray nextRequest();
     void finish();
     void countKassaStore();
     void countNodeFile();
@@ -246,17 +245,10 @@ private:
     qint64 m_inboxAtCrash = -1;
     double m_kassaRss = -1;
 
-    // The running phase.
-    Target *m_target = nullptr;
-    bool m_active = false;
-    bool m_measured = false;
-    bool m_phaseOpen = false;
-    int m_phase = 0;
-    QElapsedTimer m_phaseClock;
-    double m_serverCpuAtStart = 0;
-    std::function<void()> m_phaseDone;
+    // The phases' results arrive here, queued from the load thread; declared before m_load, which goes first.
+    QObject m_context;
+    std::unique_ptr<WebhookLoad> m_load;
 
-    quint64 m_sequence = 0;
     qint64 m_failures = 0;
     QStringList m_failureSamples;
     QMap<int, qint64> m_nonOkByStatus;
@@ -272,6 +264,18 @@ bool WebhookBench::start()
     for (qsizetype at = m_template.indexOf(SequencePlaceholder); at >= 0;
          at = m_template.indexOf(SequencePlaceholder, at + SequencePlaceholder.size()))
         m_placeholderOffsets.append(at);
+    m_load = std::make_unique<WebhookLoad>(m_template, m_placeholderOffsets, SequencePlaceholder.size(),
+                                           QByteArray(Secret), ResponseTimeoutMs, MaxSamples);
+    // The load thread signs with an HMAC context of its own, reused from one event to the next; it must say
+    // exactly what WebhookSignature says, the second time as well as the first.
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    for (const qint64 stamp : {now, now + 1}) {
+        if (m_load->signForCheck(m_template, stamp) !=
+            kassa::stripe::WebhookSignature::sign(m_template, Secret, stamp)) {
+            err() << "bench_webhook: the load's signature differs from WebhookSignature::sign" << Qt::endl;
+            return false;
+        }
+    }
 
     if (!QFileInfo::exists(m_options.nodeScript)) {
         err() << "bench_webhook: the reference receiver " << m_options.nodeScript << " does not exist"
@@ -342,19 +346,10 @@ bool WebhookBench::startProcess(Target &target, const QString &program, const QS
 
 bool WebhookBench::connect(Target &target)
 {
-    target.connections.clear();
-    target.dead.clear();
-    for (int i = 0; i < m_options.connections; ++i) {
-        auto connection = std::make_unique<HttpLoadConnection>(
-            [this, i](const HttpLoadConnection::Response &response) { onResponse(i, response); },
-            [this, i](const QString &message) { onError(i, message); });
-        QString error;
-        if (!connection->connectTo(target.port, 5'000, &error)) {
-            err() << "bench_webhook: cannot connect to " << target.name << ": " << error << Qt::endl;
-            return false;
-        }
-        target.connections.push_back(std::move(connection));
-        target.dead.push_back(false);
+    QString error;
+    if (!target.connections.connect(target.port, m_options.connections, 5'000, &error)) {
+        err() << "bench_webhook: cannot connect to " << target.name << ": " << error << Qt::endl;
+        return false;
     }
     return true;
 }
@@ -397,7 +392,7 @@ void WebhookBench::afterKassa(int round, std::function<void()> next)
     // The last round: Kassa is killed while its inbox still holds what it answered 200 for, and started
     // again on the same store, which must then apply every one of them.
     m_kassaRss = peakRssMiB(m_kassa.pid);
-    m_kassa.connections.clear();
+    m_kassa.connections.close();
     m_kassa.process.kill();
     if (!m_kassa.process.waitForFinished(10'000))
         recordFailure(u"Kassa did not exit after SIGKILL"_s);
@@ -445,78 +440,50 @@ void WebhookBench::waitForDrain(std::function<void()> next)
     QTimer::singleShot(20, *poll);
 }
 
-QByteArray WebhookBench::nextRequest()
-{
-    QByteArray body = m_template;
-    const QByteArray digits =
-        QByteArray::number(++m_sequence).rightJustified(SequencePlaceholder.size(), '0', true);
-    for (const qsizetype at : std::as_const(m_placeholderOffsets))
-        std::copy(digits.cbegin(), digits.cend(), body.begin() + at);
-    // Signed when sent, as Stripe does for each delivery attempt.
-    const QByteArray signature =
-        kassa::stripe::WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch());
-    const QByteArray headers = "User-Agent: Stripe/1.0 (+https://stripe.com/docs/webhooks)\r\n"
-                               "Content-Type: application/json; charset=utf-8\r\n"
-                               "Stripe-Signature: " +
-                               signature + "\r\n";
-    return HttpLoadConnection::buildRequest("POST", m_target->path, "127.0.0.1", headers, body);
-}
-
 void WebhookBench::runPhase(Target &target, int durationMs, bool measured, std::function<void()> done)
 {
-    m_target = &target;
-    m_measured = measured;
-    m_phaseDone = std::move(done);
     // Fresh connections at the start of each turn: the other receiver's turn (and Kassa's applying) may
     // have left them idle longer than a receiver keeps an idle connection.
     if (!measured && !connect(target)) {
         recordFailure(u"cannot connect to %1 again"_s.arg(target.name));
-        QTimer::singleShot(0, [this] { m_phaseDone(); });
+        QTimer::singleShot(0, std::move(done));
         return;
     }
     if (durationMs <= 0) {
-        QTimer::singleShot(0, [this] { m_phaseDone(); });
+        QTimer::singleShot(0, std::move(done));
         return;
     }
     if (measured)
         target.figures.latenciesNs.reserve(target.figures.latenciesNs.size() + size_t(durationMs) * 30);
-    m_serverCpuAtStart = processCpuSeconds(target.pid);
-    m_active = true;
-    m_phaseOpen = true;
-    m_phaseClock.start();
-    const int phase = ++m_phase;
-    QTimer::singleShot(durationMs, Qt::PreciseTimer, [this, phase] {
-        m_active = false;
-        if (m_measured) {
-            m_target->figures.seconds += double(m_phaseClock.nsecsElapsed()) / 1e9;
-            m_target->figures.serverCpuSeconds += processCpuSeconds(m_target->pid) - m_serverCpuAtStart;
-        }
-        maybeFinishPhase();
-        // A receiver that stops answering must not hang the benchmark.
-        QTimer::singleShot(ResponseTimeoutMs, [this, phase] {
-            if (phase != m_phase || !m_phaseOpen)
-                return;
-            for (size_t i = 0; i < m_target->connections.size(); ++i) {
-                if (!m_target->dead[i] && m_target->connections[i]->busy()) {
-                    recordFailure(u"%1 connection %2: no response within %3 s"_s.arg(m_target->name)
-                                      .arg(i)
-                                      .arg(ResponseTimeoutMs / 1000));
-                    m_target->dead[i] = true;
-                }
-            }
-            maybeFinishPhase();
-        });
-    });
-    for (int i = 0; i < int(target.connections.size()); ++i)
-        sendNext(i);
-}
-
-void WebhookBench::sendNext(int index)
-{
-    if (!m_active || m_target->dead[size_t(index)])
-        return;
-    ++m_target->sent;
-    m_target->connections[size_t(index)]->send(nextRequest());
+    WebhookLoad::Phase phase;
+    phase.targetName = target.name;
+    phase.path = target.path;
+    phase.durationMs = durationMs;
+    phase.measured = measured;
+    phase.serverPid = target.pid;
+    phase.latenciesNs = &target.figures.latenciesNs;
+    // The load thread does the requests; this thread waits in its event loop (the receivers' pipes are
+    // still read) until the result is posted back.
+    m_load->startPhase(target.connections, phase, &m_context,
+                       [this, &target, done = std::move(done)](const WebhookLoad::Result &result) {
+                           target.sent += result.sent;
+                           target.answered2xx += result.answered2xx;
+                           target.figures.completed += result.completed;
+                           target.figures.seconds += result.seconds;
+                           target.figures.serverCpuSeconds += result.serverCpuSeconds;
+                           m_failures += result.failures;
+                           for (const QString &sample : result.failureSamples) {
+                               if (m_failureSamples.size() < MaxSamples)
+                                   m_failureSamples.append(sample);
+                           }
+                           for (auto it = result.nonOkByStatus.cbegin(); it != result.nonOkByStatus.cend();
+                                ++it)
+                               m_nonOkByStatus[it.key()] += it.value();
+                           if (result.allConnectionsFailed)
+                               err() << "bench_webhook: every connection to " << target.name
+                                     << " failed; stopping the phase" << Qt::endl;
+                           done();
+                       });
 }
 
 void WebhookBench::recordFailure(const QString &sample)
@@ -526,62 +493,13 @@ void WebhookBench::recordFailure(const QString &sample)
         m_failureSamples.append(sample);
 }
 
-void WebhookBench::onResponse(int index, const HttpLoadConnection::Response &response)
-{
-    Target &target = *m_target;
-    if (target.dead[size_t(index)]) // given up on already (a late answer after the watchdog)
-        return;
-    if (response.status >= 200 && response.status < 300) {
-        ++target.answered2xx;
-    } else {
-        ++m_nonOkByStatus[response.status];
-        recordFailure(u"%1: HTTP %2: %3"_s.arg(target.name)
-                          .arg(response.status)
-                          .arg(QString::fromUtf8(response.body.left(600)).simplified()));
-    }
-    if (m_active && m_measured) {
-        ++target.figures.completed;
-        target.figures.latenciesNs.push_back(response.latencyNs);
-    }
-    if (m_active)
-        sendNext(index);
-    else
-        maybeFinishPhase();
-}
-
-void WebhookBench::onError(int index, const QString &message)
-{
-    Target &target = *m_target;
-    recordFailure(u"%1 connection %2: %3"_s.arg(target.name).arg(index).arg(message));
-    target.dead[size_t(index)] = true;
-    if (std::all_of(target.dead.cbegin(), target.dead.cend(), [](bool dead) { return dead; })) {
-        err() << "bench_webhook: every connection to " << target.name << " failed; stopping the phase"
-              << Qt::endl;
-        m_active = false;
-    }
-    maybeFinishPhase();
-}
-
-void WebhookBench::maybeFinishPhase()
-{
-    if (m_active || !m_phaseOpen)
-        return;
-    for (size_t i = 0; i < m_target->connections.size(); ++i) {
-        if (!m_target->dead[i] && m_target->connections[i]->busy())
-            return;
-    }
-    m_phaseOpen = false;
-    // Posted, so that the next phase does not start inside a socket's readyRead handler.
-    QTimer::singleShot(0, [this] { m_phaseDone(); });
-}
-
 void WebhookBench::finish()
 {
     const double kassaRss = std::max(m_kassaRss, peakRssMiB(m_kassa.pid));
     const double nodeRss = peakRssMiB(m_node.pid);
     // Killed, not asked to stop: what was answered 200 must be in the store after a crash.
     for (Target *target : {&m_kassa, &m_node}) {
-        target->connections.clear();
+        target->connections.close();
         target->process.kill();
         if (!target->process.waitForFinished(10'000))
             recordFailure(u"%1 did not exit after SIGKILL"_s.arg(target->name));
@@ -757,7 +675,7 @@ void WebhookBench::report()
 
 void WebhookBench::stop(Target &target)
 {
-    target.connections.clear();
+    target.connections.close();
     if (target.process.state() == QProcess::NotRunning)
         return;
     target.process.kill();
