@@ -62,24 +62,7 @@ HttpServer::HttpServer(Handler handler, QObject *parent)
 
 bool HttpServer::admit(const QHostAddress &peer)
 {
-    if (m_perClientRate <= 0)
-        return true;
-    const qint64 second = m_clock.elapsed() / 1000;
-    if (m_rateWindows.size() > 4096) {
-        // Forget clients that have been quiet, so that many addresses cannot grow the table without end.
-        for (auto it = m_rateWindows.begin(); it != m_rateWindows.end();) {
-            if (it->first != second)
-                it = m_rateWindows.erase(it);
-            else
-                ++it;
-        }
-    }
-    auto &[windowSecond, count] = m_rateWindows[peer];
-    if (windowSecond != second) {
-        windowSecond = second;
-        count = 0;
-    }
-    return ++count <= m_perClientRate;
+    return m_rateLimit.admit(peer, m_clock.elapsed(), m_perClientRate);
 }
 
 HttpServer::~HttpServer() = default;

@@ -1,8 +1,9 @@
 #pragma once
 
+#include "net/persecondlimit.h"
+
 #include <QByteArray>
 #include <QElapsedTimer>
-#include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -103,7 +104,7 @@ private:
     QTcpServer *m_server = nullptr;
     Limits m_limits;
     int m_perClientRate = 0;
-    QHash<QHostAddress, std::pair<qint64, int>> m_rateWindows; // peer -> (second, requests in it)
+    PerSecondLimit<QHostAddress> m_rateLimit;
     QElapsedTimer m_clock;
 };
 
