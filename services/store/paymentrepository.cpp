@@ -4,8 +4,8 @@
 #include "services/store/chargerepository.h"
 #include "services/store/customerrepository.h"
 #include "services/store/database.h"
-#include "services/store/migrations.h"
 #include "services/store/paymentmethodrepository.h"
+#include "services/store/paymentquery.h"
 #include "services/store/sqlsupport.h"
 #include "services/store/transaction.h"
 #include "services/stripe/stripejson.h"
@@ -19,6 +19,10 @@
 using namespace Qt::StringLiterals;
 
 namespace kassa::store {
+
+using detail::FilterBuilder;
+using detail::resolvedKey;
+using detail::textTerms;
 
 namespace {
 
@@ -53,12 +57,6 @@ const QString SelectColumns =
     u"customer_id, "
     "customer_name, customer_email, description, order_ref, till, cashier, payment_method_id, card_brand, "
     "card_last4, latest_charge_id, capture_method, livemode, observed_at, updated_at, error_code, decline_code"_s;
-
-// The columns text search looks in.
-const QStringList TextColumns{u"description"_s, u"customer_name"_s, u"customer_email"_s, u"order_ref"_s};
-
-// FTS5 trigram phrases need three characters; shorter terms are matched by scanning.
-constexpr int TrigramLength = 3;
 
 // The denormalised columns of a payment (see the class comment), in this order.
 const QStringList DerivedColumns{u"customer_name"_s, u"customer_email"_s, u"card_brand"_s, u"card_last4"_s,
@@ -173,279 +171,6 @@ PaymentRow readRow(const QSqlQuery &q)
     row.errorCode = q.value(23).toString();
     row.declineCode = q.value(24).toString();
     return row;
-}
-
-// The key of a customer look-up in ResolvedText::customers: its SQL and values.
-QString resolvedKey(const QString &customersSql, const QVariantList &values)
-{
-    QStringList parts{customersSql};
-    for (const QVariant &value : values)
-        parts << value.toString();
-    return parts.join(QChar(0x1f));
-}
-
-} // namespace
-
-// What PaymentRepository::probeText() read in full (SQLite): the rows of rare FTS5 MATCH expressions,
-// and the ids of the customers a rare name or email term finds. The page or count query then lists
-// them, rather than asking the index or scanning the customers a second time.
-struct ResolvedText
-{
-    QHash<QString, QList<qint64>> rows;    // by MATCH expression
-    QHash<QString, QStringList> customers; // by resolvedKey()
-};
-
-namespace {
-
-// Builds the WHERE clauses of a filter. SQLite uses the FTS5 index when the schema has it.
-class FilterBuilder
-{
-public:
-    // `scanText`: match text terms with LIKE/ILIKE on the row, never through the text index (for the
-    // recent-rows pass of page()).
-    FilterBuilder(Database &db, sql::Where &where, bool scanText = false)
-        : m_db(db)
-        , m_where(where)
-        , m_scanText(scanText)
-    {
-    }
-
-    StoreError build(const PaymentFilter &filter)
-    {
-        if (!filter.id.isEmpty()) {
-            const QVariant id = sql::text(filter.id);
-            // Scalar subqueries rather than IN (...): each is computed once and the OR stays a union of
-            // index lookups on PostgreSQL too (an IN subquery inside an OR makes it scan the table).
-            m_where.add(
-                u"(id = ? OR latest_charge_id = ? OR id = (SELECT payment_intent_id FROM charges WHERE id "
-                "= ? LIMIT 1) OR id = (SELECT payment_intent_id FROM refunds WHERE id = ? LIMIT 1))"_s,
-                {id, id, id, id});
-        }
-        if (!filter.cardLast4.isEmpty())
-            m_where.add(u"card_last4 = ?"_s, {sql::text(filter.cardLast4)});
-        if (!filter.email.trimmed().isEmpty()) {
-            const QStringList terms{filter.email.trimmed()};
-            if (throughCustomers(terms))
-                addCustomerTerms(u"email"_s, u"customer_email"_s, terms);
-            else if (const StoreError error = addTerms({u"customer_email"_s}, terms); error.isError())
-                return error;
-        }
-        if (!filter.customerName.trimmed().isEmpty()) {
-            const QStringList terms = sql::searchTerms(filter.customerName);
-            if (throughCustomers(terms))
-                addCustomerTerms(u"name"_s, u"customer_name"_s, terms);
-            else if (const StoreError error = addTerms({u"customer_name"_s}, terms); error.isError())
-                return error;
-        }
-        if (!filter.description.trimmed().isEmpty()) {
-            if (const StoreError error = addTerms({u"description"_s}, sql::searchTerms(filter.description));
-                error.isError())
-                return error;
-        }
-        if (filter.amount)
-            m_where.add(u"amount = ?"_s, {*filter.amount});
-        if (filter.amountMin)
-            m_where.add(u"amount >= ?"_s, {*filter.amountMin});
-        if (filter.amountMax)
-            m_where.add(u"amount <= ?"_s, {*filter.amountMax});
-        if (!filter.currency.isEmpty())
-            m_where.add(u"currency = ?"_s, {sql::text(filter.currency.toLower())});
-        if (!filter.statuses.isEmpty()) {
-            QStringList marks;
-            QVariantList values;
-            for (const QString &status : filter.statuses) {
-                marks << u"?"_s;
-                values << sql::text(status);
-            }
-            m_where.add(u"status IN (%1)"_s.arg(marks.join(u", "_s)), values);
-        }
-        if (filter.createdFrom)
-            m_where.add(u"created >= ?"_s, {*filter.createdFrom});
-        if (filter.createdTo)
-            m_where.add(u"created < ?"_s, {*filter.createdTo});
-        if (!filter.till.isEmpty())
-            m_where.add(u"till = ?"_s, {sql::text(filter.till)});
-        if (!filter.cashier.isEmpty())
-            m_where.add(u"cashier = ?"_s, {sql::text(filter.cashier)});
-        if (!filter.orderRef.isEmpty())
-            m_where.add(u"order_ref = ?"_s, {sql::text(filter.orderRef)});
-        if (!filter.customerId.isEmpty())
-            m_where.add(u"customer_id = ?"_s, {sql::text(filter.customerId)});
-        if (!filter.text.trimmed().isEmpty())
-            return addQuickSearch(filter.text.trimmed());
-        return {};
-    }
-
-    // SQLite: the rows of FTS5 MATCH expressions that the caller has read in full already (see
-    // PaymentRepository::probeText()). The conditions then list those rows rather than asking the
-    // index a second time, which costs as much as the first for a rare term.
-    void setResolvedMatches(const ResolvedText *resolved) { m_resolved = resolved; }
-
-private:
-    // Find the customers first and then their payments along payments_customer, rather than asking
-    // the payments' trigram index, whose lists for the trigrams of an email ("gma", "com", "000") hold
-    // most of the payments. 50,000 customers for a million payments: the customers' index (SQLite: a
-    // scan of its covering index; PostgreSQL: its trigram index) beats reading those lists, and does not
-    // grow with the payments. The same rows: payments.customer_email and customer_name are copies of the
-    // customer's (kept in step in the transaction that writes either, and '' without a customer row),
-    // and the payment's own column is tested again. SQLite: ASCII terms only, as LIKE folds ASCII case
-    // only and the trigram index all of Unicode; PostgreSQL's ILIKE is the same operator either way.
-    bool throughCustomers(const QStringList &terms) const
-    {
-        if (m_scanText || terms.isEmpty())
-            return false;
-        return m_db.isPostgres() || std::all_of(terms.cbegin(), terms.cend(), [](const QString &term) {
-                   return std::all_of(term.cbegin(), term.cend(), [](QChar c) { return c.unicode() < 0x80; });
-               });
-    }
-
-    void addCustomerTerms(const QString &customerColumn, const QString &paymentColumn,
-                          const QStringList &terms)
-    {
-        QStringList inner;
-        QStringList outer;
-        QVariantList innerParams;
-        QVariantList outerParams;
-        const QString like = sql::likeOperator(m_db.dialect());
-        for (const QString &term : terms) {
-            inner << u"c.%1 %2 ? ESCAPE '\\'"_s.arg(customerColumn, like);
-            innerParams << sql::containsPattern(term);
-            outer << u"%1 %2 ? ESCAPE '\\'"_s.arg(paymentColumn, like);
-            outerParams << sql::containsPattern(term);
-        }
-        const QString customers = u"SELECT c.id FROM customers c WHERE "_s + inner.join(u" AND "_s);
-        m_customerQueries.emplaceBack(customers, innerParams);
-        const QString key = resolvedKey(customers, innerParams);
-        if (m_resolved && m_resolved->customers.contains(key)) {
-            const QStringList ids = m_resolved->customers.value(key);
-            QStringList marks;
-            QVariantList params;
-            for (const QString &id : ids) {
-                marks << u"?"_s;
-                params << sql::text(id);
-            }
-            m_where.add(ids.isEmpty() ? u"0 = 1"_s
-                                      : u"(customer_id IN (%1) AND %2)"_s.arg(marks.join(u", "_s),
-                                                                              outer.join(u" AND "_s)),
-                        ids.isEmpty() ? QVariantList() : params + outerParams);
-            return;
-        }
-        m_where.add(u"(customer_id IN (%1) AND %2)"_s.arg(customers, outer.join(u" AND "_s)),
-                    innerParams + outerParams);
-    }
-
-    StoreResult<bool> useFts()
-    {
-        if (!m_db.isSqlite() || m_scanText)
-            return false;
-        if (!m_fts)
-            m_fts = Migrations::hasIndexedTextSearch(m_db).valueOr(false);
-        return *m_fts;
-    }
-
-    // Every term must be in one of `columns`. Appends to m_where.
-    StoreError addTerms(const QStringList &columns, const QStringList &terms)
-    {
-        QString clause;
-        QVariantList params;
-        if (const StoreError error = termsCondition(columns, terms, &clause, &params); error.isError())
-            return error;
-        if (!clause.isEmpty())
-            m_where.add(clause, params);
-        return {};
-    }
-
-    StoreError termsCondition(const QStringList &columns, const QStringList &terms, QString *clause,
-                              QVariantList *params)
-    {
-        const StoreResult<bool> fts = useFts();
-        if (!fts.ok())
-            return fts.error();
-        QStringList parts;
-        QStringList phrases;
-        for (const QString &term : terms) {
-            if (fts.value() && term.size() >= TrigramLength) {
-                // FTS5: a column filter per phrase ("customer_name : \"jen\""), or none for every column.
-                const QString phrase = sql::ftsPhrase(term);
-                phrases << (columns.size() == 1 ? columns.first() + u" : "_s + phrase : phrase);
-                continue;
-            }
-            m_scannedTerms = true;
-            QStringList anyColumn;
-            for (const QString &column : columns) {
-                anyColumn << u"%1 %2 ? ESCAPE '\\'"_s.arg(column, sql::likeOperator(m_db.dialect()));
-                *params << sql::containsPattern(term);
-            }
-            parts << u'(' + anyColumn.join(u" OR "_s) + u')';
-        }
-        if (!phrases.isEmpty()) {
-            const QString expression = phrases.join(u" AND "_s);
-            m_ftsMatches << expression;
-            if (m_resolved && m_resolved->rows.contains(expression)) {
-                // Integers the index gave, written into the statement. row_id counts from 1, so -1 names
-                // no row: an empty list that keeps an OR of the search box a union of index lookups (a
-                // constant false term or IN () makes SQLite scan the table).
-                const QList<qint64> rows = m_resolved->rows.value(expression);
-                QStringList ids;
-                ids.reserve(rows.size());
-                for (const qint64 row : rows)
-                    ids << QString::number(row);
-                parts.prepend(u"row_id IN (%1)"_s.arg(rows.isEmpty() ? u"-1"_s : ids.join(u", "_s)));
-            } else {
-                parts.prepend(u"row_id IN (SELECT rowid FROM payments_fts WHERE payments_fts MATCH ?)"_s);
-                params->prepend(expression);
-            }
-        }
-        *clause = parts.isEmpty() ? QString() : u'(' + parts.join(u" AND "_s) + u')';
-        return {};
-    }
-
-    StoreError addQuickSearch(const QString &text)
-    {
-        const QVariant exact = sql::text(text);
-        QString words;
-        QVariantList wordParams;
-        if (const StoreError error = termsCondition(TextColumns, sql::searchTerms(text), &words, &wordParams);
-            error.isError())
-            return error;
-        QVariantList params{exact, exact, exact, exact, exact, exact};
-        params << wordParams;
-        m_where.add(
-            u"(id = ? OR latest_charge_id = ? OR customer_id = ? OR card_last4 = ? OR order_ref = ? "
-            "OR id = (SELECT payment_intent_id FROM refunds WHERE id = ? LIMIT 1) OR %1)"_s.arg(words),
-            params);
-        return {};
-    }
-
-public:
-    // The FTS5 MATCH expressions the filter uses (SQLite), one per searched field.
-    const QStringList &ftsMatches() const { return m_ftsMatches; }
-    // Some text term is matched with LIKE (too short for the trigram index, or no index).
-    bool scannedTerms() const { return m_scannedTerms; }
-    // The customer look-ups (SELECT c.id FROM customers c WHERE ...) with their values, one per field
-    // resolved through the customers.
-    const QList<std::pair<QString, QVariantList>> &customerQueries() const { return m_customerQueries; }
-
-private:
-    Database &m_db;
-    sql::Where &m_where;
-    bool m_scanText = false;
-    QStringList m_ftsMatches;
-    bool m_scannedTerms = false;
-    QList<std::pair<QString, QVariantList>> m_customerQueries;
-    const ResolvedText *m_resolved = nullptr;
-    std::optional<bool> m_fts;
-};
-
-// The text terms a filter searches for (words of the search box, description and name, the email).
-QStringList textTerms(const PaymentFilter &filter)
-{
-    QStringList terms;
-    terms << sql::searchTerms(filter.text) << sql::searchTerms(filter.description)
-          << sql::searchTerms(filter.customerName);
-    if (!filter.email.trimmed().isEmpty())
-        terms << filter.email.trimmed();
-    return terms;
 }
 
 bool isAscii(const QString &text)
