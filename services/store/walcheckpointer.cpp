@@ -38,6 +38,8 @@ Counts checkpoint(Database &db)
     // PASSIVE: copies what no reader still needs and never waits for a writer or a reader.
     Counts counts;
     auto *handle = static_cast<sqlite3 *>(db.sqliteHandle());
+    if (!handle)
+        return counts; // not the QSQLITE driver's handle: nothing to checkpoint through
     const int code = sqlite3_wal_checkpoint_v2(handle, nullptr, SQLITE_CHECKPOINT_PASSIVE, &counts.logFrames,
                                                &counts.checkpointedFrames);
     // BUSY: another connection is checkpointing right now, which is as good.
