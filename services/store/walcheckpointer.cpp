@@ -100,8 +100,9 @@ int WalCheckpointer::run(Database &connection)
     const std::lock_guard turn(*m_writeTurn);
     counts = checkpoint(connection);
     ++m_checkpoints;
-    if (counts.ok && counts.checkpointedFrames == counts.logFrames)
-        ++m_restarts;
+    if (!counts.ok || counts.checkpointedFrames != counts.logFrames)
+        return counts.logFrames; // looked at again at the next step
+    ++m_restarts;
     return 0;
 }
 
