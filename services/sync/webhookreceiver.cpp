@@ -141,6 +141,18 @@ void WebhookReceiver::store(std::vector<Inbound> &items)
             return;
         m_loop->respond(Loop::Outbound{item.connection, item.sequence, status, text.toUtf8(), extraHeader});
     };
+    // A null error: stored (or stored before), 2xx; else 500, and Stripe delivers it again.
+    const auto settle = [&](const Inbound &item, const QString &error) {
+        if (error.isNull()) {
+            ++m_stats.accepted;
+            emit eventStored(item.id, item.type);
+            answer(item, 200);
+        } else {
+            ++m_stats.sinkFailures;
+            qCWarning(lcWebhook).noquote() << "could not store event" << item.id << ':' << error;
+            answer(item, 500, u"not stored; deliver again later"_s);
+        }
+    };
     QList<Delivery> deliveries;
     std::vector<const Inbound *> waiting;
     const auto commit = [&] {
@@ -151,15 +163,7 @@ void WebhookReceiver::store(std::vector<Inbound> &items)
             const Inbound &item = *waiting[i];
             const QString error = qsizetype(i) < errors.size() ? errors.at(qsizetype(i))
                                                                : u"the sink gave no answer for this event"_s;
-            if (error.isNull()) {
-                ++m_stats.accepted;
-                emit eventStored(item.id, item.type);
-                answer(item, 200);
-            } else {
-                ++m_stats.sinkFailures;
-                qCWarning(lcWebhook).noquote() << "could not store event" << item.id << ':' << error;
-                answer(item, 500, u"not stored; deliver again later"_s);
-            }
+            settle(item, error);
         }
         deliveries.clear();
         waiting.clear();
@@ -185,15 +189,10 @@ void WebhookReceiver::store(std::vector<Inbound> &items)
             continue;
         }
         QString error;
-        if (m_sink(item.delivery.event, item.delivery.rawBody, &error)) {
-            ++m_stats.accepted;
-            emit eventStored(item.id, item.type);
-            answer(item, 200);
-        } else {
-            ++m_stats.sinkFailures;
-            qCWarning(lcWebhook).noquote() << "could not store event" << item.id << ':' << error;
-            answer(item, 500, u"not stored; deliver again later"_s);
-        }
+        const bool stored = m_sink(item.delivery.event, item.delivery.rawBody, &error);
+        if (!stored && error.isNull())
+            error = u"the sink gave no reason"_s;
+        settle(item, stored ? QString() : error);
     }
     commit();
     deliveryDone();
