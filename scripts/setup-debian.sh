@@ -14,7 +14,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev
     libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 qt6-qpa-plugins
-    qtkeychain-qt6-dev libssl-dev libqrencode-dev libgl-dev
+    qtkeychain-qt6-dev libssl-dev libqrencode-dev libgl-dev libzstd-dev
     # services the tests use
     postgresql postgresql-contrib dbus dbus-x11 gnome-keyring libsecret-tools
     # GUI tests and screenshots

@@ -128,7 +128,7 @@ StoreResult<UpsertOutcome> ChargeRepository::write(const QJsonObject &json, qint
                                                                charge.livemode ? 1 : 0,
                                                                observedAt,
                                                                m_db.now(),
-                                                               sql::json(json),
+                                                               sql::json(m_db, json),
                                                            });
     if (!changed.ok())
         return changed.error();

@@ -92,7 +92,7 @@ StoreResult<UpsertOutcome> CustomerRepository::write(const QJsonObject &json, qi
             "excluded.updated_at WHERE "_s +
             ObjectVersion::sqlCondition(u"customers"_s);
         changed = m_db.exec(sqlText, {sql::text(customer.id), version.status, version.rank, observedAt,
-                                      m_db.now(), sql::json(json)});
+                                      m_db.now(), sql::json(m_db, json)});
     } else {
         static const QString sqlText = sql::versionedUpsert(u"customers"_s, WrittenColumns);
         changed = m_db.exec(sqlText, {
@@ -110,7 +110,7 @@ StoreResult<UpsertOutcome> CustomerRepository::write(const QJsonObject &json, qi
                                          customer.livemode ? 1 : 0,
                                          observedAt,
                                          m_db.now(),
-                                         sql::json(json),
+                                         sql::json(m_db, json),
                                      });
     }
     if (!changed.ok())

@@ -95,7 +95,7 @@ StoreResult<UpsertOutcome> PaymentMethodRepository::write(const QJsonObject &jso
                                method.livemode ? 1 : 0,
                                observedAt,
                                m_db.now(),
-                               sql::json(json),
+                               sql::json(m_db, json),
                            });
     if (!changed.ok())
         return changed.error();

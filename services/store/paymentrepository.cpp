@@ -173,6 +173,19 @@ PaymentRow readRow(const QSqlQuery &q)
     return row;
 }
 
+// The PaymentIntent as the store keeps it: without its client secret, and with the objects a request
+// expanded (its latest charge, customer, payment method) back to their ids, as Stripe gives them when
+// nothing is expanded. write() keeps each of those in its own table.
+QJsonObject storedForm(const QJsonObject &json)
+{
+    QJsonObject stored = stripe::StripeJson::withoutClientSecret(json);
+    for (const QString &key : {u"latest_charge"_s, u"customer"_s, u"payment_method"_s}) {
+        if (const QJsonValue expanded = stored.value(key); expanded.isObject())
+            stored.insert(key, expanded.toObject().value(u"id"_s));
+    }
+    return stored;
+}
+
 bool isAscii(const QString &text)
 {
     return std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; });
@@ -257,7 +270,7 @@ StoreResult<UpsertOutcome> PaymentRepository::write(const QJsonObject &json, qin
         payment.livemode ? 1 : 0,
         observedAt,
         m_db.now(),
-        sql::json(stripe::StripeJson::withoutClientSecret(json)),
+        sql::json(m_db, storedForm(json)),
     };
     if (m_db.isSqlite()) {
         static const DerivedUpsert upsert = upsertWithDerived();
@@ -389,7 +402,19 @@ StoreResult<std::optional<PaymentRow>> PaymentRepository::find(const QString &id
 
 StoreResult<std::optional<QJsonObject>> PaymentRepository::rawJson(const QString &id)
 {
-    return sql::loadRaw(m_db, u"payments"_s, id);
+    StoreResult<std::optional<QJsonObject>> raw = sql::loadRaw(m_db, u"payments"_s, id);
+    if (!raw.ok() || !raw.value())
+        return raw;
+    QJsonObject paymentIntent = *raw.value();
+    if (const QJsonValue charge = paymentIntent.value(u"latest_charge"_s); charge.isString()) {
+        const StoreResult<std::optional<QJsonObject>> held =
+            ChargeRepository(m_db).rawJson(charge.toString());
+        if (!held.ok())
+            return held.error();
+        if (held.value())
+            paymentIntent.insert(u"latest_charge"_s, *held.value());
+    }
+    return std::optional<QJsonObject>(paymentIntent);
 }
 
 StoreResult<std::optional<Payment>> PaymentRepository::record(const QString &id)

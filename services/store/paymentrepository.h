@@ -66,7 +66,9 @@ public:
     StoreResult<BatchResult> upsertMany(const QList<QJsonObject> &paymentIntents, qint64 observedAt);
 
     StoreResult<std::optional<PaymentRow>> find(const QString &id);
-    // The PaymentIntent as Stripe sent it last.
+    // The PaymentIntent as Stripe sent it last, without its client secret, and with its latest charge
+    // expanded when the store holds that charge (as the store's charge row has it: an expanded charge is
+    // kept there, not inside the PaymentIntent's JSON).
     StoreResult<std::optional<QJsonObject>> rawJson(const QString &id);
     // The same, read into the core record.
     StoreResult<std::optional<Payment>> record(const QString &id);

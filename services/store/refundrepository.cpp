@@ -118,7 +118,7 @@ StoreResult<UpsertOutcome> RefundRepository::write(const QJsonObject &json, qint
                                sql::seconds(refund.created),
                                observedAt,
                                m_db.now(),
-                               sql::json(json),
+                               sql::json(m_db, json),
                            });
     if (!changed.ok())
         return changed.error();

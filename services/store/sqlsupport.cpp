@@ -2,6 +2,7 @@
 #include "services/store/sqlsupport.h"
 
 #include "services/store/database.h"
+#include "services/store/rawjson.h"
 #include "services/stripe/stripejson.h"
 
 #include <QDateTime>
@@ -20,14 +21,11 @@ QVariant text(const QString &value)
     return value.isNull() ? QVariant(u""_s) : QVariant(value);
 }
 
-QString json(const QJsonObject &object)
+QVariant json(const Database &db, const QJsonObject &object)
 {
+    if (db.isSqlite())
+        return rawjson::pack(object);
     return stripe::StripeJson::compact(object);
-}
-
-QJsonObject parseJson(const QString &text)
-{
-    return QJsonDocument::fromJson(text.toUtf8()).object();
 }
 
 QString containsPattern(const QString &term)
@@ -135,15 +133,20 @@ StoreResult<bool> holdsNewerThan(Database &db, const QString &table, const QStri
 
 StoreResult<std::optional<QJsonObject>> loadRaw(Database &db, const QString &table, const QString &id)
 {
-    std::optional<QJsonObject> raw;
-    const StoreError error =
-        db.query(u"SELECT raw FROM %1 WHERE id = ?"_s.arg(table), {text(id)}, [&raw](const QSqlQuery &row) {
-            raw = parseJson(row.value(0).toString());
-            return false;
-        });
+    std::optional<QVariant> stored;
+    const StoreError error = db.query(u"SELECT raw FROM %1 WHERE id = ?"_s.arg(table), {text(id)},
+                                      [&stored](const QSqlQuery &row) {
+                                          stored = row.value(0);
+                                          return false;
+                                      });
     if (error.isError())
         return error;
-    return raw;
+    if (!stored)
+        return std::optional<QJsonObject>();
+    StoreResult<QJsonObject> object = rawjson::unpack(*stored, u"%1 %2"_s.arg(table, id));
+    if (!object.ok())
+        return object.error();
+    return std::optional<QJsonObject>(object.value());
 }
 
 qint64 seconds(const QDateTime &time)

@@ -36,10 +36,8 @@ namespace kassa::store::sql {
 // A text parameter that is never NULL: a null QString binds as SQL NULL, which NOT NULL columns
 // refuse. The store keeps "no value" as ''.
 QVariant text(const QString &value);
-// The object as compact JSON text, for the raw columns.
-QString json(const QJsonObject &object);
-// Reads a raw column back; an empty object when it is not a JSON object.
-QJsonObject parseJson(const QString &text);
+// The object for a raw column: compressed on SQLite (see rawjson.h), compact JSON text on PostgreSQL.
+QVariant json(const Database &db, const QJsonObject &object);
 
 // A "contains" pattern for LIKE/ILIKE ... ESCAPE '\': %, _ and \ in `term` match themselves.
 QString containsPattern(const QString &term);
