@@ -18,5 +18,7 @@ struct JsonDictionary
 };
 
 std::span<const JsonDictionary> jsonDictionaries();
+// The one new rows are written with (one of the above).
+quint32 writeDictionaryId();
 
 } // namespace kassa::store::rawjson::detail
