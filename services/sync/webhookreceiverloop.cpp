@@ -158,8 +158,14 @@ void WebhookReceiver::Loop::run()
         if (m_sink)
             storePending();
         notice();
-        // Answers are sent whatever woke the loop: the receiver's thread may have queued some meanwhile.
+        // Answers are sent whatever woke the loop: the receiver's thread may have queued some meanwhile
+        // (refusals). Their connections go on with what they pipelined after them: stored and answered
+        // now, since nothing else may wake the loop for it before the next tick.
         sendAnswers();
+        while (m_sink && !m_pending.empty()) {
+            storePending();
+            sendAnswers();
+        }
         handOver();
         if (m_now >= m_nextSweep)
             sweep(m_now);

@@ -138,6 +138,7 @@ private slots:
     void groupCommitFailureAsksForRedelivery();
     void backgroundWorkRunsBetweenDeliveries();
     void socketThreadBusyStoreAnswers503();
+    void pipelinedAfterRefusedIsAnswered();
 
 private:
     class TestThreadSink;
@@ -560,6 +561,28 @@ void TestWebhookReceiver::socketThreadBusyStoreAnswers503()
     QVERIFY2(fallback.startsWith("HTTP/1.1 200"), fallback.constData());
     QCOMPARE(receiverThreadCalls, 1);
     QCOMPARE(stored.load(), 1);
+}
+
+// A refused request is answered from the receiver's thread; a delivery pipelined behind it on the same
+// connection is then stored and answered.
+void TestWebhookReceiver::pipelinedAfterRefusedIsAnswered()
+{
+    const QByteArray body = eventBody(u"evt_after_405"_s);
+    const QByteArray requests =
+        "GET /webhook HTTP/1.1\r\nHost: x\r\n\r\nPOST /webhook HTTP/1.1\r\nHost: x\r\nStripe-Signature: " +
+        WebhookSignature::sign(body, Secret, QDateTime::currentSecsSinceEpoch()) +
+        "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_receiver->port());
+    QVERIFY(socket.waitForConnected(2000));
+    QByteArray answers;
+    connect(&socket, &QTcpSocket::readyRead, this, [&] { answers += socket.readAll(); });
+    socket.write(requests);
+    QVERIFY(QTest::qWaitFor([&] { return answers.endsWith("{\"received\":true}"); }, 2000));
+    QVERIFY2(answers.startsWith("HTTP/1.1 405"), answers.constData());
+    QCOMPARE(answers.count("HTTP/1.1 200"), 1);
+    const std::lock_guard lock(m_storedMutex);
+    QCOMPARE(m_stored.value(u"evt_after_405"_s), body);
 }
 
 #include "tst_webhookreceiver.moc"
