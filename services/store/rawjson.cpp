@@ -124,7 +124,7 @@ quint32 dictionaryId()
 
 QByteArray pack(const QJsonObject &object)
 {
-    return packText(stripe::StripeJson::compact(object).toUtf8());
+    return packText(stripe::StripeJson::compactUtf8(object));
 }
 
 QByteArray packText(QByteArrayView json)

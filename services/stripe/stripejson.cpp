@@ -34,62 +34,99 @@ Currency currencyOf(const JsonReader &reader)
     return *currency;
 }
 
-void appendJson(QString &out, const QJsonValue &value);
-
-void appendLatin1(QString &out, const char *begin, const char *end)
+// The compact writer writes UTF-16 (a QString) or UTF-8 (a QByteArray) through these: ASCII that needs
+// no conversion, and text as it is in a QString.
+void appendAscii(QString &out, const char *begin, const char *end)
 {
     out.append(QLatin1StringView(begin, end - begin));
 }
 
-void appendJsonString(QString &out, const QString &text)
+void appendAscii(QByteArray &out, const char *begin, const char *end)
+{
+    out.append(begin, end - begin);
+}
+
+void appendText(QString &out, QStringView text)
+{
+    out.append(text);
+}
+
+void appendText(QByteArray &out, QStringView text)
+{
+    // Stripe's JSON is nearly all ASCII: copied as it is, with a conversion only for a run that is not.
+    const qsizetype at = out.size();
+    out.resize(at + text.size());
+    char *to = out.data() + at;
+    for (const QChar c : text) {
+        if (c.unicode() >= 0x80) {
+            out.truncate(at);
+            out.append(text.toUtf8());
+            return;
+        }
+        *to++ = char(c.unicode());
+    }
+}
+
+template<typename Out, size_t N>
+void appendAscii(Out &out, const char (&literal)[N])
+{
+    appendAscii(out, literal, literal + N - 1);
+}
+
+template<typename Out>
+void appendJson(Out &out, const QJsonValue &value);
+
+template<typename Out>
+void appendJsonString(Out &out, const QString &text)
 {
     static constexpr char Hex[] = "0123456789abcdef";
-    out.append(u'"');
+    appendAscii(out, "\"");
     qsizetype plain = 0; // start of the run of characters that need no escape
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char16_t c = text.at(i).unicode();
         if (c >= 0x20 && c != u'"' && c != u'\\')
             continue;
-        out.append(QStringView(text).mid(plain, i - plain));
+        appendText(out, QStringView(text).mid(plain, i - plain));
         plain = i + 1;
         switch (c) {
         case u'"':
-            out.append(u"\\\""_s);
+            appendAscii(out, "\\\"");
             break;
         case u'\\':
-            out.append(u"\\\\"_s);
+            appendAscii(out, "\\\\");
             break;
         case u'\b':
-            out.append(u"\\b"_s);
+            appendAscii(out, "\\b");
             break;
         case u'\f':
-            out.append(u"\\f"_s);
+            appendAscii(out, "\\f");
             break;
         case u'\n':
-            out.append(u"\\n"_s);
+            appendAscii(out, "\\n");
             break;
         case u'\r':
-            out.append(u"\\r"_s);
+            appendAscii(out, "\\r");
             break;
         case u'\t':
-            out.append(u"\\t"_s);
+            appendAscii(out, "\\t");
             break;
         default: {
             const char escape[] = {'\\', 'u', '0', '0', Hex[(c >> 4) & 0xf], Hex[c & 0xf]};
-            appendLatin1(out, escape, escape + sizeof escape);
+            appendAscii(out, escape, escape + sizeof escape);
         }
         }
     }
-    out.append(QStringView(text).mid(plain));
-    out.append(u'"');
+    appendText(out, QStringView(text).mid(plain));
+    appendAscii(out, "\"");
 }
 
-void appendJsonNumber(QString &out, const QJsonValue &value)
+template<typename Out>
+void appendJsonNumber(Out &out, const QJsonValue &value)
 {
     char digits[32];
     const double d = value.toDouble();
     if (!std::isfinite(d)) {
-        out.append(u"null"_s); // as Qt writes them: JSON has no infinities
+        appendAscii(out, "null"); // as Qt writes them: JSON has no infinities
         return;
     }
     // Qt keeps integers as integers (Stripe's amounts and timestamps); toInteger() says whether this one is.
@@ -97,25 +134,27 @@ void appendJsonNumber(QString &out, const QJsonValue &value)
     const std::to_chars_result r = double(integer) == d
                                        ? std::to_chars(digits, digits + sizeof digits, integer)
                                        : std::to_chars(digits, digits + sizeof digits, d);
-    appendLatin1(out, digits, r.ptr);
+    appendAscii(out, digits, r.ptr);
 }
 
-void appendJsonObject(QString &out, const QJsonObject &object)
+template<typename Out>
+void appendJsonObject(Out &out, const QJsonObject &object)
 {
-    out.append(u'{');
+    appendAscii(out, "{");
     bool first = true;
     for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
         if (!first)
-            out.append(u',');
+            appendAscii(out, ",");
         first = false;
         appendJsonString(out, it.key());
-        out.append(u':');
+        appendAscii(out, ":");
         appendJson(out, it.value());
     }
-    out.append(u'}');
+    appendAscii(out, "}");
 }
 
-void appendJson(QString &out, const QJsonValue &value)
+template<typename Out>
+void appendJson(Out &out, const QJsonValue &value)
 {
     switch (value.type()) {
     case QJsonValue::Object:
@@ -123,13 +162,13 @@ void appendJson(QString &out, const QJsonValue &value)
         break;
     case QJsonValue::Array: {
         const QJsonArray array = value.toArray();
-        out.append(u'[');
+        appendAscii(out, "[");
         for (qsizetype i = 0; i < array.size(); ++i) {
             if (i > 0)
-                out.append(u',');
+                appendAscii(out, ",");
             appendJson(out, array.at(i));
         }
-        out.append(u']');
+        appendAscii(out, "]");
         break;
     }
     case QJsonValue::String:
@@ -139,11 +178,14 @@ void appendJson(QString &out, const QJsonValue &value)
         appendJsonNumber(out, value);
         break;
     case QJsonValue::Bool:
-        out.append(value.toBool() ? u"true"_s : u"false"_s);
+        if (value.toBool())
+            appendAscii(out, "true");
+        else
+            appendAscii(out, "false");
         break;
     case QJsonValue::Null:
     case QJsonValue::Undefined:
-        out.append(u"null"_s);
+        appendAscii(out, "null");
         break;
     }
 }
@@ -374,6 +416,14 @@ QString StripeJson::compact(const QJsonObject &object)
 {
     QString out;
     out.reserve(4096); // a PaymentIntent or a charge is 1.5-3 KB; one allocation for most objects
+    appendJsonObject(out, object);
+    return out;
+}
+
+QByteArray StripeJson::compactUtf8(const QJsonObject &object)
+{
+    QByteArray out;
+    out.reserve(4096);
     appendJsonObject(out, object);
     return out;
 }

@@ -31,6 +31,8 @@ public:
     // QCborValue, a temporary QByteArray per string and the UTF-8 text that is then converted back to UTF-16
     // for binding, which was a quarter of an upsert's time.
     static QString compact(const QJsonObject &object);
+    // The same text in UTF-8, written as such (what compact().toUtf8() gives).
+    static QByteArray compactUtf8(const QJsonObject &object);
 
     static bool parse(const QJsonObject &json, Payment *out, QString *error);
     static bool parse(const QJsonObject &json, Charge *out, QString *error);

@@ -780,6 +780,8 @@ void TestStripeJson::compactAsQtWritesIt_data()
     QTest::newRow("escapes") << QJsonObject{{u"q"_s, u"say \"hi\" \\ back/slash"_s},
                                             {u"ctl"_s, u"tab\tnl\ncr\rff\fbs\b\u0001\u001f end"_s},
                                             {u"del"_s, QString(QChar(0x7f))}};
+    QTest::newRow("non-ASCII after escapes")
+        << QJsonObject{{u"s"_s, u"a\"b\u00e9\nc\u00e9"_s}, {u"t"_s, u"\u00e9"_s}};
     QTest::newRow("unicode") << QJsonObject{{u"name"_s, u"Zoë Ångström 日本 \U0001F600"_s},
                                             {u"k\u00e9y"_s, u"v"_s}};
     QTest::newRow("numbers") << QJsonObject{{u"amount"_s, 1250},
@@ -807,6 +809,7 @@ void TestStripeJson::compactAsQtWritesIt()
     const QString qt = QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
     QCOMPARE(written, qt);
     QCOMPARE(QJsonDocument::fromJson(written.toUtf8()).object(), object);
+    QCOMPARE(StripeJson::compactUtf8(object), written.toUtf8());
 }
 
 void TestStripeJson::compactEveryFixture()
@@ -815,6 +818,7 @@ void TestStripeJson::compactEveryFixture()
         const QJsonObject object = it.value().toObject();
         QCOMPARE(StripeJson::compact(object),
                  QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+        QCOMPARE(StripeJson::compactUtf8(object), QJsonDocument(object).toJson(QJsonDocument::Compact));
     }
 }
 
