@@ -96,7 +96,7 @@ StoreResult<bool> EventRepository::enqueue(const InboxEvent &event)
         const StoreResult<qint64> inserted =
             m_db.exec(u"INSERT INTO event_inbox (id, type, created, source, payload, received_at) VALUES (?, "
                       u"?, ?, ?, ?, ?) "
-                      "ON CONFLICT (id) DO NOTHING"_s,
+                      "ON CONFLICT (created, id) DO NOTHING"_s,
                       {sql::text(event.id), sql::text(event.type), event.created, sql::text(event.source),
                        sql::text(QString::fromUtf8(stripe::StripeJson::blankClientSecrets(event.payload))),
                        event.receivedAt > 0 ? event.receivedAt : m_db.now()});
@@ -134,10 +134,10 @@ StoreResult<qint64> EventRepository::inboxSize()
     return n.value().toLongLong();
 }
 
-StoreResult<bool> EventRepository::removeFromInbox(const QString &eventId)
+StoreResult<bool> EventRepository::removeFromInbox(const QString &eventId, qint64 created)
 {
     const StoreResult<qint64> removed =
-        m_db.exec(u"DELETE FROM event_inbox WHERE id = ?"_s, {sql::text(eventId)});
+        m_db.exec(u"DELETE FROM event_inbox WHERE created = ? AND id = ?"_s, {created, sql::text(eventId)});
     if (!removed.ok())
         return removed.error();
     return removed.value() > 0;

@@ -46,7 +46,7 @@ struct ProcessedEvent
 //     const StoreResult<bool> fresh = events.markProcessed(event.id, event.type, event.created);
 //     if (!fresh.ok()) return fresh.error();
 //     if (fresh.value()) { ... apply the object ... }   // false: applied before, by any feed
-//     events.removeFromInbox(event.id);
+//     events.removeFromInbox(event.id, event.created);
 //     return transaction.commit();
 //
 // so that a crash either applies and marks, or neither.
@@ -73,11 +73,13 @@ public:
     // processed (nothing to do). Commits on its own when no transaction is open: a webhook is answered
     // 2xx only after this returned true or false.
     StoreResult<bool> enqueue(const InboxEvent &event);
-    // The oldest events of the inbox (by created, then id), at most `limit`.
+    // The oldest events of the inbox (by created, then id), at most `limit`. An event delivered again while
+    // it waits (the same id and created) is queued once.
     StoreResult<QList<InboxEvent>> inbox(int limit);
     StoreResult<qint64> inboxSize();
-    // True when it was in the inbox.
-    StoreResult<bool> removeFromInbox(const QString &eventId);
+    // True when it was in the inbox. `created` is the event's, as it was queued: the inbox is kept in
+    // arrival order and found by (created, id), not by the id alone.
+    StoreResult<bool> removeFromInbox(const QString &eventId, qint64 created);
 
 private:
     Database &m_db;

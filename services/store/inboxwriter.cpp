@@ -18,7 +18,7 @@ namespace {
 constexpr char InsertSql[] =
     "INSERT INTO event_inbox (id, type, created, source, payload, received_at) "
     "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (SELECT 1 FROM events WHERE id = ?1) "
-    "ON CONFLICT (id) DO NOTHING";
+    "ON CONFLICT (created, id) DO NOTHING";
 
 int bindText(sqlite3_stmt *statement, int index, const QString &text)
 {

@@ -118,7 +118,7 @@ store::StoreError EventProcessor::applyInTransaction(const QJsonObject &event, R
             applied->needsRefetch = true;
         }
     }
-    (void)events.removeFromInbox(eventId);
+    (void)events.removeFromInbox(eventId, created);
     return {};
 }
 
@@ -295,7 +295,7 @@ store::StoreResult<int> EventProcessor::applyInbox(int limit)
             // Cannot happen for what the receiver verified; never let one bad row block the inbox.
             qCWarning(lcSync) << "dropping inbox event" << event.id
                               << "that is not JSON:" << parseError.errorString();
-            (void)inbox.removeFromInbox(event.id);
+            (void)inbox.removeFromInbox(event.id, event.created);
             continue;
         }
         events.append(document.object());

@@ -200,9 +200,9 @@ void TestEventRepository::inbox()
     // Applied: marked and removed in one transaction.
     Transaction transaction(*m_db);
     QVERIFY(events.markProcessed(u"evt_a"_s).valueOr(false));
-    QVERIFY(events.removeFromInbox(u"evt_a"_s).valueOr(false));
+    QVERIFY(events.removeFromInbox(u"evt_a"_s, queued.at(0).created).valueOr(false));
     VERIFY_STORE(transaction.commit());
-    QVERIFY(!events.removeFromInbox(u"evt_a"_s).valueOr(true));
+    QVERIFY(!events.removeFromInbox(u"evt_a"_s, queued.at(0).created).valueOr(true));
     QCOMPARE(events.inboxSize().valueOr(-1), 2);
     // A PaymentIntent's client secret is not kept.
     const QByteArray withSecret =

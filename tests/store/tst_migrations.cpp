@@ -2,12 +2,16 @@
 // Migrations on SQLite and PostgreSQL: an empty database to the latest schema; a database made by the
 // first schema, with data in it, to the latest (its payments become searchable through the new index);
 // step 1 frozen (its schema's fingerprint is recorded here); re-running is harmless; a newer schema is
-// refused; a failing step leaves the previous version whole; two tills migrating at once agree.
+// refused; a failing step leaves the previous version whole; two tills migrating at once agree; events
+// waiting in a version-6 webhook inbox are kept by step 7.
 #include "storetestsupport.h"
 
+#include "services/store/eventrepository.h"
+#include "services/store/inboxwriter.h"
 #include "services/store/migrations.h"
 #include "services/store/paymentfilter.h"
 #include "services/store/paymentrepository.h"
+#include "services/store/sqlsupport.h"
 #include "services/store/transaction.h"
 
 #include <QCryptographicHash>
@@ -32,6 +36,7 @@ private slots:
     void firstSchemaIsFrozen();
     void fromFirstSchemaToLatest();
     void textIndexQueueKeepsTheIndex();
+    void inboxQueueKeepsWaitingEvents();
     void newerSchemaIsRefused();
     void failingStepRollsBack();
     void insideTransactionIsRefused();
@@ -227,6 +232,58 @@ void TestMigrations::textIndexQueueKeepsTheIndex()
                      .toLongLong(),
                  3);
     }
+}
+
+// Step 7 gives the webhook inbox an arrival number as its key: the events a version-6 store had received
+// and not applied yet are still there, oldest first, a repeated delivery is still queued once, and a
+// stored event no longer writes into an index of event ids.
+void TestMigrations::inboxQueueKeepsWaitingEvents()
+{
+    VERIFY_STORE(Migrations::migrateTo(*m_db, 6));
+    for (const auto &[id, created] :
+         {std::pair{u"evt_late"_s, 300}, {u"evt_early"_s, 100}, {u"evt_mid"_s, 200}}) {
+        const StoreResult<qint64> inserted =
+            m_db->exec(u"INSERT INTO event_inbox (id, type, created, source, payload, received_at) "
+                       "VALUES (?, 'charge.succeeded', ?, 'webhook', ?, 7)"_s,
+                       {sql::text(id), qint64(created), sql::text(u"{\"id\":\"%1\"}"_s.arg(id))});
+        VERIFY_RESULT(inserted);
+    }
+    VERIFY_STORE(Migrations::migrate(*m_db));
+    QCOMPARE(Migrations::currentVersion(*m_db).valueOr(-1), Migrations::latestVersion());
+
+    EventRepository events(*m_db);
+    const QList<InboxEvent> kept = events.inbox(10).valueOr({});
+    QCOMPARE(kept.size(), 3);
+    QCOMPARE(kept.at(0), (InboxEvent{u"evt_early"_s, u"charge.succeeded"_s, 100, u"webhook"_s,
+                                     R"({"id":"evt_early"})", 7}));
+    QCOMPARE(kept.at(1).id, u"evt_mid"_s);
+    QCOMPARE(kept.at(2).id, u"evt_late"_s);
+    // The same delivery again, through either writer: still one row.
+    InboxWriter writer(*m_db);
+    QCOMPARE(writer.enqueue({u"evt_mid"_s, u"charge.succeeded"_s, 200, u"webhook"_s, "{}", 0}).valueOr(true),
+             false);
+    QCOMPARE(events.enqueue({u"evt_mid"_s, u"charge.succeeded"_s, 200, u"poller"_s, "{}", 0}).valueOr(true),
+             false);
+    QCOMPARE(writer.enqueue({u"evt_new"_s, u"charge.succeeded"_s, 50, u"webhook"_s, "{}", 0}).valueOr(false),
+             true);
+    QCOMPARE(events.inboxSize().valueOr(-1), 4);
+    QCOMPARE(events.inbox(1).valueOr({}).value(0).id, u"evt_new"_s);
+    QVERIFY(events.removeFromInbox(u"evt_mid"_s, 200).valueOr(false));
+    QCOMPARE(events.inboxSize().valueOr(-1), 3);
+
+    // One index, on (created, id); the rows' key is their arrival number.
+    QStringList indexes;
+    const QString sql =
+        m_db->isSqlite()
+            ? u"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event_inbox' "
+              "ORDER BY name"_s
+            : u"SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND "
+              "tablename = 'event_inbox' AND indexname <> 'event_inbox_queue_pkey' ORDER BY 1"_s;
+    VERIFY_STORE(m_db->query(sql, {}, [&indexes](const QSqlQuery &row) {
+        indexes << row.value(0).toString();
+        return true;
+    }));
+    QCOMPARE(indexes, QStringList{u"event_inbox_created"_s});
 }
 
 void TestMigrations::newerSchemaIsRefused()
