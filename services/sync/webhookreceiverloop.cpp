@@ -2,6 +2,7 @@
 #include "services/sync/webhookreceiverloop.h"
 
 #include "net/httprequesthead.h"
+#include "services/stripe/eventenvelope.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -457,21 +458,24 @@ WebhookReceiver::Inbound WebhookReceiver::Loop::verify(Connection &connection, Q
         inbound.reason = u"signature: "_s + stripe::WebhookSignature::describe(result);
         return inbound;
     }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    QJsonObject event = document.object();
-    inbound.id = event.value(u"id"_s).toString();
-    inbound.type = event.value(u"type"_s).toString();
-    inbound.created = event.value(u"created"_s).toInteger();
-    if (!document.isObject() || !inbound.id.startsWith(u"evt_"_s) || inbound.type.isEmpty() ||
-        !event.value(u"data"_s).toObject().value(u"object"_s).isObject()) {
+    // The thread's sink stores the bytes, so one pass over them says whether they are an event; the
+    // receiver's thread applies a document, which it gets here.
+    stripe::EventEnvelope envelope;
+    QString notJson;
+    const bool json = stripe::EventEnvelope::read(body, &envelope, &notJson);
+    inbound.id = std::move(envelope.id);
+    inbound.type = std::move(envelope.type);
+    inbound.created = envelope.created;
+    if (!json || !envelope.isObject || !inbound.id.startsWith(u"evt_"_s) || inbound.type.isEmpty() ||
+        !envelope.hasDataObject) {
         inbound.status = 400;
-        inbound.reason = parseError.error != QJsonParseError::NoError
-                             ? u"the body is not JSON: "_s + parseError.errorString()
-                             : u"the body is not a Stripe event (id evt_..., type, data.object)"_s;
+        inbound.reason = !json ? u"the body is not JSON: "_s + notJson
+                               : u"the body is not a Stripe event (id evt_..., type, data.object)"_s;
         return inbound;
     }
-    // The thread's sink stores the bytes; the object is only for a Sink on the receiver's thread.
+    QJsonObject event;
+    if (!m_sink)
+        event = QJsonDocument::fromJson(body).object();
     inbound.delivery = Delivery{m_sink ? QJsonObject() : std::move(event), std::move(body)};
     return inbound;
 }
