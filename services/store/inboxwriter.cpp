@@ -70,7 +70,7 @@ StoreResult<bool> InboxWriter::enqueueSqlite(const InboxEvent &event)
             code != SQLITE_OK)
             return failed(code);
     }
-    m_payload = stripe::StripeJson::blankClientSecrets(event.payload);
+    stripe::StripeJson::blankClientSecrets(event.payload, &m_payload);
     const qint64 receivedAt = event.receivedAt > 0 ? event.receivedAt : m_db.now();
     int code = bindText(m_insert, 1, event.id);
     if (code == SQLITE_OK)

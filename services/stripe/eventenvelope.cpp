@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "services/stripe/eventenvelope.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -17,6 +18,14 @@ enum class Kind { Object, Array, String, Number, Literal };
 
 // The members of an object that the envelope keeps: the event's own, then those of its "data".
 enum class Role { Skip, Event, Data };
+
+// Bytes that stand for themselves in a string: printable ASCII but the quote and the backslash.
+constexpr auto PlainInString = [] {
+    std::array<bool, 256> plain{};
+    for (int c = 0x20; c < 0x80; ++c)
+        plain[size_t(c)] = c != '"' && c != '\\';
+    return plain;
+}();
 
 bool isSpace(char c)
 {
@@ -237,12 +246,8 @@ private:
         bool escaped = false;
         while (true) {
             // The common case first: printable ASCII.
-            while (m_at < m_end) {
-                const auto c = static_cast<unsigned char>(*m_at);
-                if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
-                    break;
+            while (m_at < m_end && PlainInString[static_cast<unsigned char>(*m_at)])
                 ++m_at;
-            }
             if (m_at == m_end)
                 return fail("unterminated string");
             const auto c = static_cast<unsigned char>(*m_at);

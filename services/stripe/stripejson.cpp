@@ -386,30 +386,38 @@ QJsonObject StripeJson::withoutClientSecret(QJsonObject object)
 
 QByteArray StripeJson::blankClientSecrets(QByteArray json)
 {
-    static const QByteArray Key = QByteArrayLiteral("\"client_secret\"");
-    qsizetype at = json.indexOf(Key);
-    while (at >= 0) {
+    QByteArray out;
+    blankClientSecrets(json, &out);
+    return out;
+}
+
+void StripeJson::blankClientSecrets(QByteArrayView json, QByteArray *out)
+{
+    static constexpr QByteArrayView Key = "\"client_secret\"";
+    const auto isSpace = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+    out->resize(0); // keeps its capacity
+    qsizetype copied = 0;
+    for (qsizetype at = json.indexOf(Key); at >= 0; at = json.indexOf(Key, at + Key.size())) {
         qsizetype i = at + Key.size();
-        while (i < json.size() &&
-               (json.at(i) == ' ' || json.at(i) == '\n' || json.at(i) == '\r' || json.at(i) == '\t'))
+        while (i < json.size() && isSpace(json.at(i)))
             ++i;
-        if (i < json.size() && json.at(i) == ':') {
+        if (i >= json.size() || json.at(i) != ':')
+            continue;
+        ++i;
+        while (i < json.size() && isSpace(json.at(i)))
             ++i;
-            while (i < json.size() &&
-                   (json.at(i) == ' ' || json.at(i) == '\n' || json.at(i) == '\r' || json.at(i) == '\t'))
-                ++i;
-            if (i < json.size() && json.at(i) == '"') {
-                // A client secret has no escapes ("pi_..._secret_..."); stop at a backslash to stay safe.
-                qsizetype end = i + 1;
-                while (end < json.size() && json.at(end) != '"' && json.at(end) != '\\')
-                    ++end;
-                if (end < json.size() && json.at(end) == '"')
-                    json.remove(i + 1, end - i - 1);
-            }
+        if (i >= json.size() || json.at(i) != '"')
+            continue;
+        // A client secret has no escapes ("pi_..._secret_..."); stop at a backslash to stay safe.
+        qsizetype end = i + 1;
+        while (end < json.size() && json.at(end) != '"' && json.at(end) != '\\')
+            ++end;
+        if (end < json.size() && json.at(end) == '"') {
+            out->append(json.sliced(copied, i + 1 - copied));
+            copied = end;
         }
-        at = json.indexOf(Key, at + Key.size());
     }
-    return json;
+    out->append(json.sliced(copied));
 }
 
 QString StripeJson::compact(const QJsonObject &object)

@@ -25,6 +25,8 @@ public:
     // The same for JSON text that is kept byte for byte (an event as received): every "client_secret"
     // string value, at any depth, becomes "". Cheaper than parsing and writing the JSON again.
     static QByteArray blankClientSecrets(QByteArray json);
+    // The same into `out`, which keeps its capacity from one call to the next.
+    static void blankClientSecrets(QByteArrayView json, QByteArray *out);
     // `object` as compact JSON text: what QJsonDocument(object).toJson(Compact) holds (keys in the same
     // order, the same escapes, integers as integers), written straight into one QString. The store keeps
     // every object's raw JSON beside its columns and writes it once per upsert; Qt's writer builds a

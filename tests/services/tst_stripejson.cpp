@@ -769,6 +769,16 @@ void TestStripeJson::clientSecretsAreLeftOut()
     // Nothing else changes; null and missing secrets are left as they are.
     const QByteArray plain = R"({"id":"pi_2","client_secret":null,"description":"client_secret"})";
     QCOMPARE(kassa::stripe::StripeJson::blankClientSecrets(plain), plain);
+    // Into a reused buffer (the webhook inbox's): the same bytes, whatever the buffer held before.
+    QByteArray reused(4096, 'x');
+    kassa::stripe::StripeJson::blankClientSecrets(event, &reused);
+    QCOMPARE(reused, blanked);
+    kassa::stripe::StripeJson::blankClientSecrets(plain, &reused);
+    QCOMPARE(reused, plain);
+    QVERIFY(reused.capacity() >= 4096);
+    const QByteArray cut = R"({"client_secret":"pi_3_secret_)";
+    kassa::stripe::StripeJson::blankClientSecrets(cut, &reused);
+    QCOMPARE(reused, cut);
 }
 
 // --- compact(): the store's raw JSON ---------------------------------------------------------------------
