@@ -22,13 +22,14 @@ namespace kassa::sync {
 // per-client rate. Listens on loopback unless told otherwise.
 //
 // The sockets live on a thread of their own (one epoll loop, edge-triggered): it reads, parses, verifies
-// the signature and parses the event there. With a ThreadSink (setThreadSink) it also stores the
-// deliveries there, through a database connection of its own, one transaction for all the requests that
-// one wakeup of the loop found, and writes their answers after the commit: no request crosses a thread,
-// and this object's thread only hears that there is something new (for the background work). Otherwise
-// it hands the verified deliveries to this object's thread in groups, where the Sink or BatchSink stores
-// them, and the answers go back to the loop, which writes them. Refused requests are counted and
-// signalled on this object's thread either way.
+// the signature and checks the event there (stripe::EventEnvelope: one pass over the body, which must be
+// JSON with an evt_ id, a type and data.object; a QJsonObject only for a Sink). With a ThreadSink
+// (setThreadSink) it also stores the deliveries there, through a database connection of its own, one
+// transaction for all the requests that one wakeup of the loop found, and writes their answers after the
+// commit: no request crosses a thread, and this object's thread only hears that there is something new (for
+// the background work). Otherwise it hands the verified deliveries to this object's thread in groups, where
+// the Sink or BatchSink stores them, and the answers go back to the loop, which writes them. Refused requests
+// are counted and signalled on this object's thread either way.
 class WebhookReceiver : public QObject
 {
     Q_OBJECT
