@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "services/store/databaseconfig.h"
 
+#include "core/hexdigit.h"
+
 #include <QDir>
 #include <QStandardPaths>
 #include <QStringDecoder>
@@ -14,18 +16,6 @@ namespace {
 StoreError invalid(const QString &message)
 {
     return StoreError::make(StoreError::Kind::InvalidConfig, message);
-}
-
-int hexValue(QChar c)
-{
-    const char16_t u = c.unicode();
-    if (u >= u'0' && u <= u'9')
-        return u - u'0';
-    if (u >= u'a' && u <= u'f')
-        return u - u'a' + 10;
-    if (u >= u'A' && u <= u'F')
-        return u - u'A' + 10;
-    return -1;
 }
 
 // Percent-decodes one part of the URL into UTF-8 text. Refuses a '%' not followed by two hex digits,
@@ -44,8 +34,8 @@ bool percentDecode(QStringView part, const QString &what, QString *out, StoreErr
             i = end - 1;
             continue;
         }
-        const int high = i + 2 < part.size() ? hexValue(part.at(i + 1)) : -1;
-        const int low = i + 2 < part.size() ? hexValue(part.at(i + 2)) : -1;
+        const int high = i + 2 < part.size() ? hexDigitValue(part.at(i + 1).unicode()) : -1;
+        const int low = i + 2 < part.size() ? hexDigitValue(part.at(i + 2).unicode()) : -1;
         if (high < 0 || low < 0) {
             *error = invalid(
                 u"the %1 of the database URL has a '%' that is not followed by two hex digits"_s.arg(what));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "sim/params/formdecoder.h"
 
+#include "core/hexdigit.h"
+
 #include <QVarLengthArray>
 
 #include <optional>
@@ -18,17 +20,6 @@ struct Segment
 };
 
 using Segments = QVarLengthArray<Segment, 8>;
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 bool isContinuation(uchar b)
 {
@@ -105,8 +96,8 @@ TextError decodeText(QByteArrayView raw, QString *out)
         } else if (c == '%') {
             if (i + 2 >= raw.size())
                 return TextError::BadEscape;
-            const int high = hexValue(raw[i + 1]);
-            const int low = hexValue(raw[i + 2]);
+            const int high = hexDigitValue(raw[i + 1]);
+            const int low = hexDigitValue(raw[i + 2]);
             if (high < 0 || low < 0)
                 return TextError::BadEscape;
             bytes.append(static_cast<char>(high * 16 + low));
