@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "services/stripe/eventenvelope.h"
 
+#include "core/hexdigit.h"
+
+#include <QStringDecoder>
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -37,31 +41,28 @@ bool isDigit(char c)
     return c >= '0' && c <= '9';
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-// A string's contents between its quotes, already checked: escapes decoded, UTF-8 to UTF-16.
+// A string's contents between its quotes, already checked: escapes decoded, UTF-8 to UTF-16, as
+// QJsonDocument decodes them. It drops a byte order mark at the start of a string without escapes (it
+// keeps those as UTF-8 and QString::fromUtf8 drops it), and keeps every one in a string with escapes (it
+// decodes those itself): so must this.
 QString decode(const char *from, const char *to, bool escaped)
 {
     if (!escaped)
         return QString::fromUtf8(from, to - from);
     QString out;
     out.reserve(to - from);
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
+    const auto appendRun = [&out, &utf8](const char *runFrom, const char *runTo) {
+        if (runTo > runFrom)
+            out += utf8.decode(QByteArrayView(runFrom, runTo - runFrom));
+    };
     const char *run = from;
     for (const char *at = from; at < to;) {
         if (*at != '\\') {
             ++at;
             continue;
         }
-        out += QString::fromUtf8(run, at - run);
+        appendRun(run, at);
         const char c = at[1];
         at += 2;
         switch (c) {
@@ -82,8 +83,8 @@ QString decode(const char *from, const char *to, bool escaped)
             break;
         case 'u':
             // One UTF-16 unit per escape; a pair of them makes one character, as in QJsonDocument.
-            out += QChar(char16_t(hexValue(at[0]) << 12 | hexValue(at[1]) << 8 | hexValue(at[2]) << 4 |
-                                  hexValue(at[3])));
+            out += QChar(char16_t(hexDigitValue(at[0]) << 12 | hexDigitValue(at[1]) << 8 |
+                                  hexDigitValue(at[2]) << 4 | hexDigitValue(at[3])));
             at += 4;
             break;
         default: // '"', '\\', '/'
@@ -92,7 +93,7 @@ QString decode(const char *from, const char *to, bool escaped)
         }
         run = at;
     }
-    out += QString::fromUtf8(run, to - run);
+    appendRun(run, to);
     return out;
 }
 
@@ -286,8 +287,8 @@ private:
             m_at += 2;
             return true;
         case 'u':
-            if (m_end - m_at < 6 || hexValue(m_at[2]) < 0 || hexValue(m_at[3]) < 0 || hexValue(m_at[4]) < 0 ||
-                hexValue(m_at[5]) < 0)
+            if (m_end - m_at < 6 || hexDigitValue(m_at[2]) < 0 || hexDigitValue(m_at[3]) < 0 ||
+                hexDigitValue(m_at[4]) < 0 || hexDigitValue(m_at[5]) < 0)
                 return fail("\\u without four hex digits");
             m_at += 6;
             return true;
@@ -424,15 +425,24 @@ private:
             m_envelope->hasDataObject = kind == Kind::Object && m_dataObject;
             return true;
         }
-        QString *text = keyIs("id"_L1) ? &m_envelope->id : keyIs("type"_L1) ? &m_envelope->type : nullptr;
+        QString object; // the event's "object", which must be "event"
+        const bool isObjectKey = keyIs("object"_L1);
+        QString *text = keyIs("id"_L1)     ? &m_envelope->id
+                        : keyIs("type"_L1) ? &m_envelope->type
+                        : isObjectKey      ? &object
+                                           : nullptr;
         if (text) {
             text->clear();
-            if (m_at == m_end || *m_at != '"')
-                return skipValue(depth);
-            Span span;
-            if (!string(&span))
+            if (m_at < m_end && *m_at == '"') {
+                Span span;
+                if (!string(&span))
+                    return false;
+                *text = decode(span.from, span.to, span.escaped);
+            } else if (!skipValue(depth)) {
                 return false;
-            *text = decode(span.from, span.to, span.escaped);
+            }
+            if (isObjectKey)
+                m_envelope->isEvent = object == "event"_L1;
             return true;
         }
         const char *start = m_at;

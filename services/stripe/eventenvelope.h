@@ -7,9 +7,9 @@
 namespace kassa::stripe {
 
 // What the webhook receiver needs of an event before it stores it: that the body is JSON, and the
-// event's id, type and created, and whether it carries data.object. Read in one pass over the bytes,
-// without building a document (QJsonDocument::fromJson cost the receiver's thread more than the
-// signature check and the write together).
+// event's id, type and created, and whether it says it is an event and carries data.object. Read in one pass
+// over the bytes, without building a document (QJsonDocument::fromJson cost the receiver's thread more than
+// the signature check and the write together).
 //
 // The check is RFC 8259's grammar for an object or an array (QJsonDocument reads no other document), with
 // UTF-8 checked as QJsonDocument checks it: whatever it accepts,
@@ -24,6 +24,7 @@ struct EventEnvelope
     QString type;
     qint64 created = 0;
     bool isObject = false;      // the body is a JSON object
+    bool isEvent = false;       // "object": "event"
     bool hasDataObject = false; // "data": {"object": {...}}
 
     // Reads `json`; false when it is not one well-formed JSON value, with `error` saying where and why

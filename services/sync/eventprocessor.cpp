@@ -291,10 +291,11 @@ store::StoreResult<int> EventProcessor::applyInbox(int limit)
     for (const store::InboxEvent &event : queued.value()) {
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(event.payload, &parseError);
-        if (!document.isObject()) {
+        if (!document.isObject() || !isEvent(document.object())) {
             // Cannot happen for what the receiver verified; never let one bad row block the inbox.
             qCWarning(lcSync) << "dropping inbox event" << event.id
-                              << "that is not JSON:" << parseError.errorString();
+                              << (document.isObject() ? u"that is not a Stripe event"_s
+                                                      : u"that is not JSON: "_s + parseError.errorString());
             (void)inbox.removeFromInbox(event.id, event.created);
             continue;
         }

@@ -466,11 +466,12 @@ WebhookReceiver::Inbound WebhookReceiver::Loop::verify(Connection &connection, Q
     inbound.id = std::move(envelope.id);
     inbound.type = std::move(envelope.type);
     inbound.created = envelope.created;
-    if (!json || !envelope.isObject || !inbound.id.startsWith(u"evt_"_s) || inbound.type.isEmpty() ||
-        !envelope.hasDataObject) {
+    if (!json || !envelope.isObject || !envelope.isEvent || !inbound.id.startsWith(u"evt_"_s) ||
+        inbound.type.isEmpty() || !envelope.hasDataObject) {
         inbound.status = 400;
-        inbound.reason = !json ? u"the body is not JSON: "_s + notJson
-                               : u"the body is not a Stripe event (id evt_..., type, data.object)"_s;
+        inbound.reason =
+            !json ? u"the body is not JSON: "_s + notJson
+                  : u"the body is not a Stripe event (object \"event\", id evt_..., type, data.object)"_s;
         return inbound;
     }
     QJsonObject event;

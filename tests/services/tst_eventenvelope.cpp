@@ -24,6 +24,7 @@ EventEnvelope fromQt(const QJsonDocument &document)
     EventEnvelope envelope;
     envelope.isObject = document.isObject();
     const QJsonObject event = document.object();
+    envelope.isEvent = event.value(u"object"_s).toString() == u"event"_s;
     envelope.id = event.value(u"id"_s).toString();
     envelope.type = event.value(u"type"_s).toString();
     envelope.created = event.value(u"created"_s).toInteger();
@@ -33,7 +34,8 @@ EventEnvelope fromQt(const QJsonDocument &document)
 
 QString describe(const EventEnvelope &e)
 {
-    return u"{object %1, id %2, type %3, created %4, data.object %5}"_s.arg(e.isObject)
+    return u"{object %1, event %2, id %3, type %4, created %5, data.object %6}"_s.arg(e.isObject)
+        .arg(e.isEvent)
         .arg(e.id, e.type)
         .arg(e.created)
         .arg(e.hasDataObject);
@@ -41,8 +43,8 @@ QString describe(const EventEnvelope &e)
 
 bool same(const EventEnvelope &a, const EventEnvelope &b)
 {
-    return a.isObject == b.isObject && a.id == b.id && a.type == b.type && a.created == b.created &&
-           a.hasDataObject == b.hasDataObject;
+    return a.isObject == b.isObject && a.isEvent == b.isEvent && a.id == b.id && a.type == b.type &&
+           a.created == b.created && a.hasDataObject == b.hasDataObject;
 }
 
 QByteArray asEvent(const QJsonObject &object, const QString &type, QJsonDocument::JsonFormat format)
@@ -104,6 +106,7 @@ void TestEventEnvelope::stripeObjectsAsEvents()
             QCOMPARE(envelope.type, it.key() + u".updated"_s);
             QCOMPARE(envelope.created, 1721900000);
             QVERIFY(envelope.isObject);
+            QVERIFY(envelope.isEvent);
             QVERIFY(envelope.hasDataObject);
             ++checked;
         }
@@ -155,6 +158,17 @@ void TestEventEnvelope::agreesWithQt_data()
         R"({"a":[true,false,null,0,-0,0.5,-1.25e+3,1E-2,"",{},[]],"b":{"c":{"d":[[]]}},"id":"evt_2"})",
         u"evt_2"_s);
     row("top-level array", R"([{"id":"evt_1"}])");
+    // QJsonDocument keeps a byte order mark inside a string with escapes and drops one that starts a string
+    // without: a key with one is no "id", and an id keeps it.
+    row("BOM before an escaped key", "{\"\xef\xbb\xbf\\u0069d\":\"evt_1\"}");
+    row("BOM after an escape", "{\"id\":\"\\u0065\xef\xbb\xbfvt_1\"}", u"e\ufeffvt_1"_s);
+    row("BOM starting a plain string",
+        "{\"id\":\"\xef\xbb\xbf"
+        "evt_1\"}",
+        u"evt_1"_s);
+    row("BOM inside a plain string", "{\"id\":\"evt\xef\xbb\xbf_1\"}", u"evt\ufeff_1"_s);
+    row("object event, escaped", R"({"object":"\u0065vent"})");
+    row("object event, then not", R"({"object":"event","object":["event"]})");
     row("noncharacter U+FFFF", "{\"id\":\"\xef\xbf\xbf\"}", u"\uffff"_s);
 }
 
@@ -267,7 +281,7 @@ void TestEventEnvelope::mutationsNeverAcceptWhatQtRefuses()
         for (int e = 0; e < edits && !body.isEmpty(); ++e) {
             const auto at = qsizetype(random.bounded(int(body.size())));
             const char byte = alphabet.at(random.bounded(int(alphabet.size())));
-            switch (random.bounded(4)) {
+            switch (random.bounded(5)) {
             case 0:
                 body.remove(at, 1);
                 break;
@@ -276,6 +290,9 @@ void TestEventEnvelope::mutationsNeverAcceptWhatQtRefuses()
                 break;
             case 2:
                 body[at] = byte;
+                break;
+            case 3:
+                body.insert(at, "\xef\xbb\xbf"); // a byte order mark
                 break;
             default:
                 body.truncate(at);

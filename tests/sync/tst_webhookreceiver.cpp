@@ -247,6 +247,10 @@ void TestWebhookReceiver::refusesBadInput_data()
     const QByteArray notEvent = R"({"id":"pi_1","object":"payment_intent"})";
     QTest::newRow("JSON, not an event")
         << post(notEvent, WebhookSignature::sign(notEvent, Secret, now)) << 400;
+    // Shaped like an event but not saying it is one: the event processor would never apply it.
+    const QByteArray unnamed = R"({"id":"evt_1","type":"charge.succeeded","created":1,"data":{"object":{}}})";
+    QTest::newRow("an event without \"object\": \"event\"")
+        << post(unnamed, WebhookSignature::sign(unnamed, Secret, now)) << 400;
     QTest::newRow("other path") << post(body, WebhookSignature::sign(body, Secret, now), "/hook") << 404;
     QTest::newRow("GET") << QByteArray("GET /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                          << 405;
