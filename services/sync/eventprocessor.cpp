@@ -293,9 +293,10 @@ store::StoreResult<int> EventProcessor::applyInbox(int limit)
         const QJsonDocument document = QJsonDocument::fromJson(event.payload, &parseError);
         if (!document.isObject() || !isEvent(document.object())) {
             // Cannot happen for what the receiver verified; never let one bad row block the inbox.
-            qCWarning(lcSync) << "dropping inbox event" << event.id
-                              << (document.isObject() ? u"that is not a Stripe event"_s
-                                                      : u"that is not JSON: "_s + parseError.errorString());
+            qCWarning(lcSync).noquote()
+                << "dropping inbox event" << event.id
+                << (document.isObject() ? u"that is not a Stripe event"_s
+                                        : u"that is not JSON: "_s + parseError.errorString());
             (void)inbox.removeFromInbox(event.id, event.created);
             continue;
         }

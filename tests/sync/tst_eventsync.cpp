@@ -84,6 +84,7 @@ private slots:
 
     void duplicateEventIsAppliedOnce();
     void inboxThenBatchesApplyEveryEventOnce();
+    void inboxRowsThatAreNoEventsAreDropped();
     void staleEventDoesNotMoveBackAndRefetches();
     void unreadablePayloadIsFetchedAgain();
     void pollerSavesWatermarkAfterBatch();
@@ -280,6 +281,35 @@ void TestEventSync::inboxThenBatchesApplyEveryEventOnce()
         QVERIFY(results.at(i).duplicate);
     }
     QVERIFY(!results.last().ok);
+    QTRY_COMPARE_WITH_TIMEOUT(processor.pendingRefetches(), 0, 10'000);
+}
+
+// Rows the receiver would have refused (written here straight into the inbox) never block it: one that is
+// not JSON and one that does not say it is an event are dropped, and the event behind them is applied.
+void TestEventSync::inboxRowsThatAreNoEventsAreDropped()
+{
+    makeActivity();
+    const QList<QJsonObject> all = events();
+    QVERIFY(!all.isEmpty());
+    QJsonObject unnamed = all.first();
+    unnamed.remove(u"object"_s);
+    unnamed.insert(u"id"_s, u"evt_unnamed"_s);
+    store::EventRepository repository(*m_fixture->db);
+    const qint64 created = all.first().value(u"created"_s).toInteger();
+    VERIFY_RESULT(repository.enqueue({u"evt_notjson"_s, u"x"_s, created - 2, u"webhook"_s, "{\"id\":", 0}));
+    VERIFY_RESULT(
+        repository.enqueue({u"evt_unnamed"_s, unnamed.value(u"type"_s).toString(), created - 1, u"webhook"_s,
+                            QJsonDocument(unnamed).toJson(QJsonDocument::Compact), 0}));
+    VERIFY_RESULT(repository.enqueue({all.first().value(u"id"_s).toString(),
+                                      all.first().value(u"type"_s).toString(), created, u"webhook"_s,
+                                      QJsonDocument(all.first()).toJson(QJsonDocument::Compact), 0}));
+    QCOMPARE(repository.inboxSize().valueOr(-1), 3);
+    sync::EventProcessor processor(*m_fixture->db, m_fixture->client.get());
+    const store::StoreResult<int> step = processor.applyInbox(10);
+    QVERIFY2(step.ok(), qPrintable(step.error().toString()));
+    QCOMPARE(step.value(), 1);
+    QCOMPARE(repository.inboxSize().valueOr(-1), 0);
+    QVERIFY(!repository.isProcessed(u"evt_unnamed"_s).valueOr(true));
     QTRY_COMPARE_WITH_TIMEOUT(processor.pendingRefetches(), 0, 10'000);
 }
 
