@@ -335,42 +335,22 @@ private:
 
     bool array(int depth)
     {
-        if (depth > MaxDepth)
-            return fail("nested too deep");
-        ++m_at;
-        skipSpace();
-        if (m_at < m_end && *m_at == ']') {
-            ++m_at;
-            return true;
-        }
+        if (const After after = first(depth, ']'); after != After::More)
+            return after == After::Closed;
         while (true) {
             Kind kind{};
             if (!value(depth, Role::Skip, &kind))
                 return false;
-            skipSpace();
-            if (m_at == m_end)
-                return fail("unterminated array");
-            if (*m_at == ']') {
-                ++m_at;
-                return true;
-            }
-            if (*m_at != ',')
-                return fail("',' or ']' expected");
-            ++m_at;
-            skipSpace();
+            if (const After after = next(']', "unterminated array", "',' or ']' expected");
+                after != After::More)
+                return after == After::Closed;
         }
     }
 
     bool object(int depth, Role role)
     {
-        if (depth > MaxDepth)
-            return fail("nested too deep");
-        ++m_at;
-        skipSpace();
-        if (m_at < m_end && *m_at == '}') {
-            ++m_at;
-            return true;
-        }
+        if (const After after = first(depth, '}'); after != After::More)
+            return after == After::Closed;
         while (true) {
             if (m_at == m_end || *m_at != '"')
                 return fail("a key expected");
@@ -384,18 +364,43 @@ private:
             skipSpace();
             if (!member(depth, role, key))
                 return false;
-            skipSpace();
-            if (m_at == m_end)
-                return fail("unterminated object");
-            if (*m_at == '}') {
-                ++m_at;
-                return true;
-            }
-            if (*m_at != ',')
-                return fail("',' or '}' expected");
-            ++m_at;
-            skipSpace();
+            if (const After after = next('}', "unterminated object", "',' or '}' expected");
+                after != After::More)
+                return after == After::Closed;
         }
+    }
+
+    // Where an array or an object goes on: with an element or member (More), or it is closed, or wrong.
+    enum class After { More, Closed, Failed };
+
+    // At its opening bracket: empty, or an element or member follows.
+    After first(int depth, char close)
+    {
+        if (depth > MaxDepth) {
+            fail("nested too deep");
+            return After::Failed;
+        }
+        ++m_at;
+        skipSpace();
+        if (m_at < m_end && *m_at == close) {
+            ++m_at;
+            return After::Closed;
+        }
+        return After::More;
+    }
+
+    // After an element or member: a comma and another, or the closing bracket.
+    After next(char close, const char *unterminated, const char *expected)
+    {
+        skipSpace();
+        if (m_at == m_end || (*m_at != close && *m_at != ',')) {
+            fail(m_at == m_end ? unterminated : expected);
+            return After::Failed;
+        }
+        if (*m_at++ == close)
+            return After::Closed;
+        skipSpace();
+        return After::More;
     }
 
     // One member's value; the envelope keeps what it needs of it. A repeated key counts with its last
