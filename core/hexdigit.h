@@ -4,7 +4,8 @@
 namespace kassa {
 
 // The value of one hexadecimal digit (0-9, a-f, A-F), or -1 for any other character. For percent-encoded
-// text and JSON's \uXXXX escapes. A char above 0x7F (negative when char is signed) is no digit either.
+// text and the four hex digits of JSON's \u escapes. A char above 0x7F (negative when char is signed) is no
+// digit either.
 constexpr int hexDigitValue(char32_t c)
 {
     if (c >= U'0' && c <= U'9')
